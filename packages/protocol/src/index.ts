@@ -1,0 +1,68 @@
+/**
+ * @hyperq/protocol — the schemas and names every HyperQ process shares; the single source of validation.
+ *
+ * ```ts
+ * import { parseSweepSpecText, formatIssues } from "@hyperq/protocol";
+ * const r = parseSweepSpecText(fs.readFileSync("examples/demo.yaml", "utf8"));
+ * if (!r.ok) throw new Error(formatIssues(r.issues));
+ * ```
+ */
+export {
+  MODEL_VARIANTS,
+  OPTIMIZERS,
+  LR_SCHEDULES,
+  BIDIRECTIONAL_HEADS,
+  HYPERPARAM_RULES,
+  HYPERPARAM_NAMES,
+  DEFAULT_HYPERPARAMS,
+  isHyperparamName,
+  checkHyperparam,
+} from "./hyperparams.ts";
+export type {
+  ModelVariant,
+  OptimizerName,
+  LrSchedule,
+  BidirectionalHead,
+  ParamValue,
+  HyperparamRule,
+  HyperparamName,
+  Hyperparams,
+} from "./hyperparams.ts";
+export { paramSpecSchema, searchSpaceSchema, possibleValues, isParamActive } from "./space.ts";
+export type { IntParam, FloatParam, CategoricalParam, FixedParam, ParamSpec, SearchSpace, ParamAssignment } from "./space.ts";
+export { BUNDLED_DATASETS, TARGET_TRANSFORMS, MISSING_POLICIES, SCALERS, datasetSpecSchema } from "./dataset.ts";
+export type { BundledDatasetName, TargetTransform, MissingPolicy, ScalerKind, DatasetSpec, DatasetSpecInput } from "./dataset.ts";
+export {
+  SEARCH_METHODS,
+  MAX_GRID_SIZE,
+  prunerSpecSchema,
+  gpOptionsSchema,
+  sweepSpecSchema,
+  zodIssues,
+  parseSweepSpec,
+  parseSweepSpecText,
+  formatIssues,
+  resolveHyperparams,
+  deriveTrialSeed,
+} from "./spec.ts";
+export type { SearchMethod, PrunerSpec, GpOptions, SweepSpec, SweepSpecInput, SpecIssue, ParseResult } from "./spec.ts";
+export {
+  TRIAL_STATES,
+  FINISHED_TRIAL_STATES,
+  SWEEP_STATES,
+  isFinishedTrialState,
+  epochReportSchema,
+  trialMetricsSchema,
+} from "./trial.ts";
+export type { TrialState, SweepState, TrialPayload, EpochReport, TrialMetrics, TrialRecord, FlatParams } from "./trial.ts";
+export type { HyperqEvent, HyperqEventType, StoredEvent } from "./events.ts";
+export {
+  DEFAULT_KEY_PREFIX,
+  TRIALS_QUEUE,
+  SWEEP_ID_PATTERN,
+  trialJobId,
+  parseTrialJobId,
+  bullPrefix,
+  redisKeys,
+} from "./keys.ts";
+export type { RedisKeys } from "./keys.ts";

@@ -1,0 +1,204 @@
+import { z } from "zod";
+import { parse as parseYaml } from "yaml";
+import { datasetSpecSchema } from "./dataset.ts";
+import {
+  DEFAULT_HYPERPARAMS,
+  HYPERPARAM_NAMES,
+  HYPERPARAM_RULES,
+  MODEL_VARIANTS,
+  checkHyperparam,
+  isHyperparamName,
+  type Hyperparams,
+} from "./hyperparams.ts";
+import { searchSpaceSchema, type ParamAssignment, type ParamSpec } from "./space.ts";
+
+export const SEARCH_METHODS = ["grid", "random", "gp"] as const;
+export type SearchMethod = (typeof SEARCH_METHODS)[number];
+
+/** Largest grid an int range may expand to. */
+export const MAX_GRID_SIZE = 1_000_000;
+
+export const prunerSpecSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("none") }),
+  z.strictObject({
+    kind: z.literal("median"),
+    /** Epochs before any trial may be pruned. @defaultValue 2 */
+    warmupEpochs: z.number().int().min(0).default(2),
+    /** Finished or reported trials needed at an epoch before comparing. @defaultValue 4 */
+    minTrials: z.number().int().min(1).default(4),
+  }),
+  z.strictObject({
+    kind: z.literal("asha"),
+    /** First rung, in epochs. @defaultValue 1 */
+    minEpochs: z.number().int().min(1).default(1),
+    /** Keep the top 1/η at each rung. @defaultValue 3 */
+    reductionFactor: z.number().int().min(2).default(3),
+    /** Last rung; defaults to the sweep's `epochs`. */
+    maxEpochs: z.number().int().min(1).optional(),
+  }),
+]);
+export type PrunerSpec = z.output<typeof prunerSpecSchema>;
+
+export const gpOptionsSchema = z.strictObject({
+  /** Quasi-random points before the GP takes over. @defaultValue max(5, 2 × dimensions) */
+  initialTrials: z.number().int().min(1).optional(),
+});
+export type GpOptions = z.output<typeof gpOptionsSchema>;
+
+const trainingDefaultsSchema = z
+  .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+  .superRefine((t, ctx) => {
+    for (const [name, value] of Object.entries(t)) {
+      if (!isHyperparamName(name)) {
+        ctx.addIssue({ code: "custom", path: [name], message: `unknown hyperparameter "${name}"; known: ${HYPERPARAM_NAMES.join(", ")}` });
+        continue;
+      }
+      const problem = checkHyperparam(name, value);
+      if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
+    }
+  });
+
+export const sweepSpecSchema = z
+  .strictObject({
+    name: z.string().min(1).max(100),
+    /** Sweep seed: trial seeds and sampler draws derive from it. @defaultValue 0 */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    dataset: datasetSpecSchema.prefault({ name: "sp500" }),
+    /** Model variant, unless `variant` is searched in `space`. @defaultValue "multi" */
+    model: z.enum(MODEL_VARIANTS).optional(),
+    method: z.enum(SEARCH_METHODS),
+    /** Number of trials. Defaults to the grid's size for `grid`; required otherwise. */
+    budget: z.number().int().min(1).max(1_000_000).optional(),
+    /** Trials in flight at once for this sweep. @defaultValue 1 */
+    parallelism: z.number().int().min(1).max(10_000).default(1),
+    /** Maximum epochs per trial. */
+    epochs: z.number().int().min(1).max(10_000),
+    /** Early stopping on validation loss, restoring the best weights; 0 = off. @defaultValue 0 */
+    patience: z.number().int().min(0).default(0),
+    /** Attempts per trial on transient faults (worker crash, lost lock). @defaultValue 3 */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    /** Fixed hyperparameters for every trial (any not in `space`). */
+    training: trainingDefaultsSchema.default({}),
+    space: searchSpaceSchema,
+    pruner: prunerSpecSchema.default({ kind: "none" }),
+    gp: gpOptionsSchema.default({}),
+  })
+  .superRefine((spec, ctx) => {
+    for (const [name, p] of Object.entries(spec.space)) {
+      if (!isHyperparamName(name)) {
+        ctx.addIssue({ code: "custom", path: ["space", name], message: `unknown hyperparameter "${name}"; known: ${HYPERPARAM_NAMES.join(", ")}` });
+        continue;
+      }
+      for (const problem of checkParamAgainstRule(name, p)) ctx.addIssue({ code: "custom", path: ["space", name, ...problem.path], message: problem.message });
+      if (name in spec.training) {
+        ctx.addIssue({ code: "custom", path: ["training", name], message: `"${name}" is searched in \`space\`; it cannot also be fixed in \`training\`` });
+      }
+    }
+    if (spec.model !== undefined && "variant" in spec.space) {
+      ctx.addIssue({ code: "custom", path: ["model"], message: "`variant` is searched in `space`; remove `model`" });
+    }
+    if (spec.method === "grid") {
+      let size = 1;
+      for (const [name, p] of Object.entries(spec.space)) {
+        if (p.type === "float") {
+          ctx.addIssue({ code: "custom", path: ["space", name], message: "grid search needs listed values, but this is a continuous range; write a list such as [0.1, 0.2, 0.3]" });
+        } else if (p.type === "int") {
+          size *= gridCount(p);
+        } else if (p.type === "categorical") size *= p.values.length;
+      }
+      if (size > MAX_GRID_SIZE) ctx.addIssue({ code: "custom", path: ["space"], message: `the grid has ${size} points; at most ${MAX_GRID_SIZE} are allowed` });
+    } else if (spec.budget === undefined) {
+      ctx.addIssue({ code: "custom", path: ["budget"], message: `\`budget\` (number of trials) is required for method "${spec.method}"` });
+    }
+    if (spec.pruner.kind === "asha" && spec.pruner.maxEpochs !== undefined && spec.pruner.maxEpochs > spec.epochs) {
+      ctx.addIssue({ code: "custom", path: ["pruner", "maxEpochs"], message: `\`maxEpochs <= epochs\` must hold, but got maxEpochs=${spec.pruner.maxEpochs}, epochs=${spec.epochs}` });
+    }
+  });
+
+export type SweepSpec = z.output<typeof sweepSpecSchema>;
+export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
+
+function gridCount(p: Extract<ParamSpec, { type: "int" }>): number {
+  return Math.floor((p.high - p.low) / p.step) + 1;
+}
+
+function checkParamAgainstRule(name: keyof typeof HYPERPARAM_RULES, p: ParamSpec): { path: string[]; message: string }[] {
+  const rule = HYPERPARAM_RULES[name];
+  const out: { path: string[]; message: string }[] = [];
+  const check = (path: string[], v: unknown) => {
+    const problem = checkHyperparam(name, v);
+    if (problem) out.push({ path, message: problem });
+  };
+  switch (p.type) {
+    case "fixed":
+      check(["value"], p.value);
+      break;
+    case "categorical":
+      p.values.forEach((v, i) => check(["values", String(i)], v));
+      break;
+    case "int":
+    case "float":
+      if (rule.kind === "enum") {
+        out.push({ path: [], message: `"${name}" takes one of ${rule.values.join(", ")}; use a list or \`type: categorical\`` });
+      } else if (rule.kind === "int" && p.type === "float") {
+        out.push({ path: ["type"], message: `"${name}" is an integer; use \`type: int\`` });
+      } else {
+        check(["low"], p.low);
+        check(["high"], p.high);
+      }
+      break;
+  }
+  return out;
+}
+
+/** One problem in a spec: where (`space.dropout.low`) and which rule. */
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: SpecIssue[] };
+
+export function zodIssues(error: z.ZodError): SpecIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }));
+}
+
+/** Validates an already-parsed object as a sweep spec. */
+export function parseSweepSpec(input: unknown): ParseResult<SweepSpec> {
+  const r = sweepSpecSchema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, issues: zodIssues(r.error) };
+}
+
+/** Parses YAML (a superset of JSON) text, then validates it as a sweep spec. */
+export function parseSweepSpecText(text: string): ParseResult<SweepSpec> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    return { ok: false, issues: [{ path: "(file)", message: `not valid YAML or JSON: ${(e as Error).message}` }] };
+  }
+  return parseSweepSpec(doc);
+}
+
+export function formatIssues(issues: readonly SpecIssue[]): string {
+  return issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n");
+}
+
+/** Every hyperparameter of one trial: defaults ⊕ `training` ⊕ `model` ⊕ the sampled `params`. */
+export function resolveHyperparams(spec: SweepSpec, params: ParamAssignment): Hyperparams {
+  const merged: Record<string, unknown> = { ...DEFAULT_HYPERPARAMS, ...spec.training };
+  if (spec.model !== undefined) merged.variant = spec.model;
+  for (const [k, v] of Object.entries(params)) if (isHyperparamName(k)) merged[k] = v;
+  return merged as unknown as Hyperparams;
+}
+
+/**
+ * A trial's seed from the sweep seed and the trial number (a 32-bit mix, SplitMix-style), so a
+ * retried trial gets the same initial weights and batches on any worker.
+ */
+export function deriveTrialSeed(sweepSeed: number, trialNumber: number): number {
+  let z = (Math.imul(sweepSeed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(trialNumber + 1, 0xc2b2ae35)) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x7feb352d);
+  z = Math.imul(z ^ (z >>> 15), 0x846ca68b);
+  return (z ^ (z >>> 16)) >>> 0;
+}
