@@ -1,0 +1,185 @@
+/**
+ * The behaviour every SweepStore must have, as a vitest suite run against each implementation
+ * (in the manner of Optuna's shared storage tests).
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseSweepSpec, type SweepSpec, type TrialMetrics } from "@hyperq/protocol";
+import type { SweepStore } from "./sweep-store.ts";
+
+export function specFixture(overrides: Record<string, unknown> = {}): SweepSpec {
+  const r = parseSweepSpec({
+    name: "contract",
+    method: "random",
+    budget: 5,
+    epochs: 3,
+    parallelism: 2,
+    space: { hidden_size: [16, 32], dropout: { type: "float", low: 0.1, high: 0.3 } },
+    ...overrides,
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.value;
+}
+
+export function metricsFixture(valLoss: number, workerId = "w1"): TrialMetrics {
+  return {
+    valLoss,
+    valMae: valLoss * 10,
+    valRmse: valLoss * 12,
+    naiveMae: 5,
+    meanMae: 50,
+    maeRatio: (valLoss * 10) / 5,
+    trainLoss: valLoss / 2,
+    bestEpoch: 3,
+    epochs: 3,
+    durationMs: 100,
+    backend: "cpu",
+    workerId,
+  };
+}
+
+const report = (epoch: number, valLoss: number) => ({ epoch, trainLoss: valLoss, valLoss, learningRate: 1e-3, durationMs: 5 });
+
+export function sweepStoreContract(name: string, open: () => Promise<{ store: SweepStore; cleanup: () => Promise<void> }>): void {
+  describe(`SweepStore contract: ${name}`, () => {
+    let store: SweepStore;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await open());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it("creates, lists and reads sweeps", async () => {
+      const s = await store.createSweep(specFixture(), { id: "s1", budget: 5, now: 1000 });
+      expect(s).toMatchObject({ id: "s1", name: "contract", state: "running", budget: 5, created: 0 });
+      await store.createSweep(specFixture({ name: "second" }), { id: "s2", budget: 3, now: 2000 });
+      expect((await store.listSweeps()).map((x) => x.id)).toEqual(["s2", "s1"]);
+      expect((await store.activeSweepIds()).sort()).toEqual(["s1", "s2"]);
+      await expect(store.createSweep(specFixture(), { id: "s1", budget: 5 })).rejects.toThrow(/already exists/);
+      expect(await store.getSweep("nope")).toBeUndefined();
+    });
+
+    it("creates trials idempotently and counts them", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      const t = await store.createTrial("s", 0, { hidden_size: 16 }, 42);
+      expect(t).toMatchObject({ number: 0, state: "waiting", seed: 42, params: { hidden_size: 16 }, attempts: 0 });
+      const again = await store.createTrial("s", 0, { hidden_size: 32 }, 7);
+      expect(again.params).toEqual({ hidden_size: 16 });
+      await store.createTrial("s", 1, { hidden_size: 32 }, 43);
+      const s = await store.getSweep("s");
+      expect(s?.created).toBe(2);
+      expect(s?.counts.waiting).toBe(2);
+      expect((await store.listTrials("s")).map((x) => x.number)).toEqual([0, 1]);
+    });
+
+    it("accepts exactly one result per trial, only from its current owner", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      await store.createTrial("s", 0, { hidden_size: 16 }, 1);
+      const a = await store.claimTrial("s", 0, { workerId: "w1", token: "a1" });
+      expect(a).toMatchObject({ ok: true, attempt: 1 });
+      // The attempt stalls; BullMQ hands the trial to another worker.
+      const b = await store.claimTrial("s", 0, { workerId: "w2", token: "b1" });
+      expect(b).toMatchObject({ ok: true, attempt: 2 });
+      expect(await store.reportEpoch("s", 0, "a1", report(1, 0.5))).toEqual({ decision: "stop", reason: "lost" });
+      expect(await store.completeTrial("s", 0, "a1", metricsFixture(0.1, "w1"))).toBe(false);
+      expect(await store.reportEpoch("s", 0, "b1", report(1, 0.4))).toEqual({ decision: "continue" });
+      expect(await store.completeTrial("s", 0, "b1", metricsFixture(0.3, "w2"))).toBe(true);
+      expect(await store.completeTrial("s", 0, "b1", metricsFixture(0.2, "w2"))).toBe(false);
+      expect(await store.failTrial("s", 0, null, "late")).toBe(false);
+      const t = await store.getTrial("s", 0);
+      expect(t).toMatchObject({ state: "complete", workerId: "w2", attempts: 2 });
+      expect(t?.metrics?.valLoss).toBe(0.3);
+      const lb = await store.leaderboard("s");
+      expect(lb.total).toBe(1);
+      expect(await store.claimTrial("s", 0, { workerId: "w3", token: "c" })).toEqual({ ok: false, reason: "finished" });
+      const s = await store.getSweep("s");
+      expect(s?.counts).toMatchObject({ waiting: 0, running: 0, complete: 1 });
+      expect(s?.best).toEqual({ trial: 0, valLoss: 0.3 });
+    });
+
+    it("keeps epoch histories and rungs, restarting them on a new attempt", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      await store.createTrial("s", 0, {}, 1);
+      await store.claimTrial("s", 0, { workerId: "w1", token: "a" });
+      await store.reportEpoch("s", 0, "a", report(1, 0.9));
+      await store.reportEpoch("s", 0, "a", report(2, 0.7));
+      await store.reportEpoch("s", 0, "a", report(2, 0.1)); // repeated: ignored
+      expect((await store.epochs("s", 0)).map((e) => e.valLoss)).toEqual([0.9, 0.7]);
+      expect((await store.getTrial("s", 0))?.bestValLoss).toBe(0.7);
+      expect(await store.rung("s", 2)).toEqual(new Map([[0, 0.7]]));
+      await store.claimTrial("s", 0, { workerId: "w2", token: "b" });
+      await store.reportEpoch("s", 0, "b", report(1, 0.8));
+      expect((await store.epochs("s", 0)).map((e) => e.valLoss)).toEqual([0.8]);
+    });
+
+    it("ranks complete trials by loss, then pruned ones, with pagination", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 6 });
+      const losses = [0.5, 0.2, 0.9, 0.1];
+      for (const [i, loss] of losses.entries()) {
+        await store.createTrial("s", i, {}, i);
+        await store.claimTrial("s", i, { workerId: "w", token: `t${i}` });
+        await store.completeTrial("s", i, `t${i}`, metricsFixture(loss));
+      }
+      await store.createTrial("s", 4, {}, 4);
+      await store.claimTrial("s", 4, { workerId: "w", token: "t4" });
+      await store.reportEpoch("s", 4, "t4", report(1, 0.05));
+      expect(await store.requestPrune("s", 4, "asha rung 1")).toBe(true);
+      expect(await store.reportEpoch("s", 4, "t4", report(2, 0.04))).toEqual({ decision: "stop", reason: "pruned" });
+      expect(await store.pruneTrial("s", 4, "t4", "asha rung 1")).toBe(true);
+      const page = await store.leaderboard("s");
+      expect(page.rows.map((r) => r.number)).toEqual([3, 1, 0, 2, 4]);
+      expect(page.total).toBe(5);
+      const p2 = await store.leaderboard("s", { offset: 2, limit: 2 });
+      expect(p2.rows.map((r) => r.number)).toEqual([0, 2]);
+      const pruned = await store.leaderboard("s", { states: ["pruned"] });
+      expect(pruned.rows.map((r) => r.number)).toEqual([4]);
+      expect((await store.getTrial("s", 4))?.reason).toBe("asha rung 1");
+    });
+
+    it("pauses, resumes and cancels; cancelling fails waiting trials and stops running ones", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      await store.createTrial("s", 0, {}, 0);
+      await store.createTrial("s", 1, {}, 1);
+      await store.claimTrial("s", 0, { workerId: "w", token: "a" });
+      expect(await store.setSweepState("s", "paused")).toBe(true);
+      expect(await store.setSweepState("s", "paused")).toBe(false);
+      expect(await store.setSweepState("s", "running")).toBe(true);
+      expect(await store.setSweepState("s", "cancelled")).toBe(true);
+      expect((await store.getTrial("s", 1))?.state).toBe("failed");
+      expect(await store.reportEpoch("s", 0, "a", report(1, 0.3))).toEqual({ decision: "stop", reason: "cancelled" });
+      expect(await store.setSweepState("s", "running")).toBe(false);
+      expect(await store.activeSweepIds()).toEqual([]);
+    });
+
+    it("streams events in order and blocks for new ones", async () => {
+      const start = await store.lastEventId();
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      await store.createTrial("s", 0, {}, 0);
+      const evs = await store.readEvents(start);
+      expect(evs.map((e) => e.type)).toEqual(["sweep.created", "trial.created"]);
+      const last = evs[evs.length - 1]!.id;
+      const pending = store.readEvents(last, { blockMs: 2000 });
+      await store.appendEvent({ type: "sampler.warning", sweepId: "s", at: 1, message: "hello" });
+      const got = await pending;
+      expect(got.map((e) => e.type)).toEqual(["sampler.warning"]);
+      expect(await store.readEvents(got[0]!.id, { blockMs: 50 })).toEqual([]);
+    });
+
+    it("keeps blobs, leases and workers", async () => {
+      await store.putBlob("ab", "date,x\n");
+      expect(await store.getBlob("ab")).toBe("date,x\n");
+      expect(await store.getBlob("cd")).toBeUndefined();
+      expect(await store.acquireLease("s", "c1", 5000)).toBe(true);
+      expect(await store.acquireLease("s", "c2", 5000)).toBe(false);
+      expect(await store.acquireLease("s", "c1", 5000)).toBe(true);
+      await store.releaseLease("s", "c1");
+      expect(await store.acquireLease("s", "c2", 5000)).toBe(true);
+      const w = { id: "w1", host: "h", pid: 1, backend: "wasm", concurrency: 1, startedAt: 1, seenAt: 2, current: [] };
+      await store.announceWorker(w);
+      expect(await store.listWorkers()).toEqual([w]);
+      await store.removeWorker("w1");
+      expect(await store.listWorkers()).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * @hyperq/store — the system of record: sweeps, trials, epoch histories, leaderboards, events.
+ *
+ * ```ts
+ * import { RedisSweepStore, connectRedis } from "@hyperq/store";
+ * const store = new RedisSweepStore(connectRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379"));
+ * const page = await store.leaderboard(sweepId, { limit: 10 });
+ * ```
+ */
+export type {
+  SweepStore,
+  SweepRecord,
+  TrialOwner,
+  ClaimResult,
+  EpochDecision,
+  LeaderboardQuery,
+  LeaderboardPage,
+  WorkerInfo,
+} from "./sweep-store.ts";
+export { RedisSweepStore, connectRedis } from "./redis-store.ts";
+export type { RedisSweepStoreOptions } from "./redis-store.ts";
+export { MemorySweepStore } from "./memory-store.ts";

@@ -1,0 +1,344 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { Redis, type RedisOptions } from "ioredis";
+import {
+  DEFAULT_KEY_PREFIX,
+  redisKeys,
+  type EpochReport,
+  type HyperqEvent,
+  type ParamAssignment,
+  type RedisKeys,
+  type StoredEvent,
+  type SweepSpec,
+  type SweepState,
+  type TrialMetrics,
+  type TrialRecord,
+  type TrialState,
+} from "@hyperq/protocol";
+import { decodeSweep, decodeTrial } from "./codec.ts";
+import type {
+  ClaimResult,
+  EpochDecision,
+  LeaderboardPage,
+  LeaderboardQuery,
+  SweepRecord,
+  SweepStore,
+  TrialOwner,
+  WorkerInfo,
+} from "./sweep-store.ts";
+
+export interface RedisSweepStoreOptions {
+  /** Every key starts with it; tests use a unique one. @defaultValue "hq" */
+  keyPrefix?: string;
+  /** Events kept in the stream (approximately). @defaultValue 100000 */
+  maxEvents?: number;
+}
+
+type LuaCommand = (keys: string[], args: (string | number)[]) => Promise<number>;
+
+/** Loads `lua/<name>-<numKeys>.lua` once per process. */
+function loadScripts(): Map<string, { numberOfKeys: number; lua: string }> {
+  const dir = new URL("./lua/", import.meta.url);
+  const out = new Map<string, { numberOfKeys: number; lua: string }>();
+  for (const file of readdirSync(dir)) {
+    const m = /^(.+)-(\d+)\.lua$/.exec(file);
+    if (!m?.[1] || !m[2]) continue;
+    out.set(m[1], { numberOfKeys: Number(m[2]), lua: readFileSync(new URL(file, dir), "utf8") });
+  }
+  return out;
+}
+let scripts: ReturnType<typeof loadScripts> | undefined;
+
+/** Opens an ioredis connection for HyperQ (URL with password/TLS supported: `rediss://:pw@host:6380`). */
+export function connectRedis(url: string, opts: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...opts });
+}
+
+/** The SweepStore on Redis: multi-key transitions are Lua scripts (see `lua/`). */
+export class RedisSweepStore implements SweepStore {
+  readonly keys: RedisKeys;
+  readonly prefix: string;
+  private readonly maxEvents: number;
+  private readonly cmd: Record<string, LuaCommand> = {};
+  private blockingClient: Redis | undefined;
+
+  constructor(
+    readonly redis: Redis,
+    opts: RedisSweepStoreOptions = {},
+  ) {
+    this.prefix = opts.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.keys = redisKeys(this.prefix);
+    this.maxEvents = opts.maxEvents ?? 100_000;
+    scripts ??= loadScripts();
+    for (const [name, { numberOfKeys, lua }] of scripts) {
+      const cmdName = `hq_${name.replace(/-/g, "_")}`;
+      if (!(cmdName in redis)) redis.defineCommand(cmdName, { numberOfKeys, lua });
+      const fn = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<number>>)[cmdName];
+      if (!fn) throw new Error(`Lua command ${cmdName} was not defined`);
+      this.cmd[name] = (keys, args) => fn.call(redis, ...keys, ...args);
+    }
+  }
+
+  private run(name: string, keys: string[], args: (string | number)[]): Promise<number> {
+    const c = this.cmd[name];
+    if (!c) throw new Error(`no Lua script named ${name}`);
+    return c(keys, args);
+  }
+
+  async createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number }): Promise<SweepRecord> {
+    const now = opts.now ?? Date.now();
+    const k = this.keys;
+    const event: HyperqEvent = { type: "sweep.created", sweepId: opts.id, at: now };
+    const created = await this.redis.hsetnx(k.sweep(opts.id), "spec", JSON.stringify(spec));
+    if (!created) throw new Error(`sweep "${opts.id}" already exists`);
+    await this.redis
+      .multi()
+      .hset(k.sweep(opts.id), { state: "running", createdAt: now, budget: opts.budget, created: 0 })
+      .zadd(k.sweeps, now, opts.id)
+      .sadd(k.active, opts.id)
+      .xadd(k.events, "MAXLEN", "~", this.maxEvents, "*", "e", JSON.stringify(event))
+      .exec();
+    const s = await this.getSweep(opts.id);
+    if (!s) throw new Error(`sweep "${opts.id}" vanished after creation`);
+    return s;
+  }
+
+  async getSweep(id: string): Promise<SweepRecord | undefined> {
+    return decodeSweep(id, await this.redis.hgetall(this.keys.sweep(id)));
+  }
+
+  async listSweeps(): Promise<SweepRecord[]> {
+    const ids = await this.redis.zrevrange(this.keys.sweeps, 0, -1);
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hgetall(this.keys.sweep(id));
+    const res = (await p.exec()) ?? [];
+    const out: SweepRecord[] = [];
+    ids.forEach((id, i) => {
+      const s = decodeSweep(id, (res[i]?.[1] ?? {}) as Record<string, string>);
+      if (s) out.push(s);
+    });
+    return out;
+  }
+
+  activeSweepIds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.active);
+  }
+
+  async setSweepState(id: string, state: SweepState, now = Date.now()): Promise<boolean> {
+    const k = this.keys;
+    const event: HyperqEvent = { type: "sweep.state", sweepId: id, at: now, state };
+    const r = await this.run("set-sweep-state", [k.sweep(id), k.active, k.events], [state, now, JSON.stringify(event), this.maxEvents, id]);
+    if (r === 1 && state === "cancelled") {
+      for (const t of await this.trialsInState(id, ["waiting"])) await this.failTrial(id, t.number, null, "cancelled", now);
+    }
+    return r === 1;
+  }
+
+  async createTrial(sweepId: string, number: number, params: ParamAssignment, seed: number, now = Date.now()): Promise<TrialRecord> {
+    const k = this.keys;
+    const event: HyperqEvent = { type: "trial.created", sweepId, trial: number, at: now };
+    await this.run(
+      "create-trial",
+      [k.trial(sweepId, number), k.sweep(sweepId), k.trialIndex(sweepId), k.events],
+      [number, JSON.stringify(params), seed, now, JSON.stringify(event), this.maxEvents],
+    );
+    const t = await this.getTrial(sweepId, number);
+    if (!t) throw new Error(`trial ${sweepId}#${number} vanished after creation`);
+    return t;
+  }
+
+  async getTrial(sweepId: string, number: number): Promise<TrialRecord | undefined> {
+    return decodeTrial(sweepId, number, await this.redis.hgetall(this.keys.trial(sweepId, number)));
+  }
+
+  private async trialsByNumber(sweepId: string, numbers: readonly number[]): Promise<TrialRecord[]> {
+    const p = this.redis.pipeline();
+    for (const n of numbers) p.hgetall(this.keys.trial(sweepId, n));
+    const res = (await p.exec()) ?? [];
+    const out: TrialRecord[] = [];
+    numbers.forEach((n, i) => {
+      const t = decodeTrial(sweepId, n, (res[i]?.[1] ?? {}) as Record<string, string>);
+      if (t) out.push(t);
+    });
+    return out;
+  }
+
+  async listTrials(sweepId: string): Promise<TrialRecord[]> {
+    const numbers = (await this.redis.zrange(this.keys.trialIndex(sweepId), 0, -1)).map(Number);
+    return this.trialsByNumber(sweepId, numbers);
+  }
+
+  async trialsInState(sweepId: string, states: readonly TrialState[]): Promise<TrialRecord[]> {
+    return (await this.listTrials(sweepId)).filter((t) => states.includes(t.state));
+  }
+
+  async epochs(sweepId: string, number: number): Promise<EpochReport[]> {
+    const raw = await this.redis.lrange(this.keys.epochs(sweepId, number), 0, -1);
+    return raw.map((r) => JSON.parse(r) as EpochReport);
+  }
+
+  async claimTrial(sweepId: string, number: number, owner: TrialOwner, now = Date.now()): Promise<ClaimResult> {
+    const k = this.keys;
+    const r = await this.run(
+      "claim-trial",
+      [k.trial(sweepId, number), k.sweep(sweepId), k.events],
+      [owner.token, owner.workerId, now, sweepId, number, this.maxEvents],
+    );
+    if (r === -1) return { ok: false, reason: "missing" };
+    if (r === -2) return { ok: false, reason: "finished" };
+    if (r === -3) return { ok: false, reason: "cancelled" };
+    const record = await this.getTrial(sweepId, number);
+    if (!record) return { ok: false, reason: "missing" };
+    return { ok: true, attempt: r, record };
+  }
+
+  async reportEpoch(sweepId: string, number: number, token: string, report: EpochReport, now = Date.now()): Promise<EpochDecision> {
+    const k = this.keys;
+    const event: HyperqEvent = { type: "trial.epoch", sweepId, trial: number, at: now, report };
+    const r = await this.run(
+      "report-epoch",
+      [k.trial(sweepId, number), k.epochs(sweepId, number), k.sweep(sweepId), k.rungs(sweepId), k.events],
+      [token, JSON.stringify(report), report.epoch, Number.isFinite(report.valLoss) ? report.valLoss : "", JSON.stringify(event), this.maxEvents, number],
+    );
+    if (r === 0) return { decision: "continue" };
+    return { decision: "stop", reason: r === 1 ? "pruned" : r === 2 ? "cancelled" : "lost" };
+  }
+
+  private finish(
+    sweepId: string,
+    number: number,
+    state: "complete" | "failed" | "pruned",
+    token: string | null,
+    now: number,
+    extra: { metrics?: TrialMetrics; reason?: string },
+  ): Promise<number> {
+    const k = this.keys;
+    return this.run(
+      "finish-trial",
+      [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), `${k.leaderboard(sweepId)}:pruned`, k.events, k.active],
+      [
+        state,
+        token ?? "",
+        now,
+        extra.metrics ? JSON.stringify(extra.metrics) : "",
+        extra.reason ?? "",
+        extra.metrics ? extra.metrics.valLoss : "",
+        sweepId,
+        number,
+        this.maxEvents,
+      ],
+    );
+  }
+
+  async completeTrial(sweepId: string, number: number, token: string, metrics: TrialMetrics, now = Date.now()): Promise<boolean> {
+    if (!Number.isFinite(metrics.valLoss)) throw new Error(`completeTrial needs a finite valLoss, got ${metrics.valLoss}; fail the trial instead`);
+    return (await this.finish(sweepId, number, "complete", token, now, { metrics })) === 1;
+  }
+
+  async failTrial(sweepId: string, number: number, token: string | null, reason: string, now = Date.now()): Promise<boolean> {
+    return (await this.finish(sweepId, number, "failed", token, now, { reason })) === 1;
+  }
+
+  async pruneTrial(sweepId: string, number: number, token: string, reason: string, now = Date.now()): Promise<boolean> {
+    return (await this.finish(sweepId, number, "pruned", token, now, { reason })) === 1;
+  }
+
+  async requestPrune(sweepId: string, number: number, reason: string): Promise<boolean> {
+    return (await this.run("request-prune", [this.keys.trial(sweepId, number)], [reason])) === 1;
+  }
+
+  async leaderboard(sweepId: string, query: LeaderboardQuery = {}): Promise<LeaderboardPage> {
+    const offset = Math.max(0, query.offset ?? 0);
+    const limit = Math.max(0, query.limit ?? 50);
+    const states = query.states ?? ["complete", "pruned"];
+    const zsets = states.map((s) => (s === "complete" ? this.keys.leaderboard(sweepId) : `${this.keys.leaderboard(sweepId)}:pruned`));
+    const sizes = await Promise.all(zsets.map((z) => this.redis.zcard(z)));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const numbers: number[] = [];
+    let skip = offset;
+    for (let i = 0; i < zsets.length && numbers.length < limit; i++) {
+      const size = sizes[i] ?? 0;
+      if (skip >= size) {
+        skip -= size;
+        continue;
+      }
+      const want = limit - numbers.length;
+      const got = await this.redis.zrange(zsets[i] as string, skip, skip + want - 1);
+      numbers.push(...got.map(Number));
+      skip = 0;
+    }
+    return { total, rows: await this.trialsByNumber(sweepId, numbers) };
+  }
+
+  async appendEvent(event: HyperqEvent): Promise<string> {
+    const id = await this.redis.xadd(this.keys.events, "MAXLEN", "~", this.maxEvents, "*", "e", JSON.stringify(event));
+    return id ?? "";
+  }
+
+  async readEvents(afterId: string, opts: { blockMs?: number; count?: number } = {}): Promise<StoredEvent[]> {
+    const count = opts.count ?? 1000;
+    let res: [string, [string, string[]][]][] | null;
+    if (opts.blockMs !== undefined) {
+      // A blocking read holds its connection: use a dedicated one.
+      this.blockingClient ??= this.redis.duplicate();
+      res = (await this.blockingClient.xread("COUNT", count, "BLOCK", opts.blockMs, "STREAMS", this.keys.events, afterId)) as typeof res;
+    } else {
+      res = (await this.redis.xread("COUNT", count, "STREAMS", this.keys.events, afterId)) as typeof res;
+    }
+    const entries = res?.[0]?.[1] ?? [];
+    const out: StoredEvent[] = [];
+    for (const [id, fields] of entries) {
+      const i = fields.indexOf("e");
+      const json = i >= 0 ? fields[i + 1] : undefined;
+      if (json) out.push({ ...(JSON.parse(json) as HyperqEvent), id });
+    }
+    return out;
+  }
+
+  /** The id of the newest event ("0-0" when none): read after it to get only new events. */
+  async lastEventId(): Promise<string> {
+    const r = await this.redis.xrevrange(this.keys.events, "+", "-", "COUNT", 1);
+    return r[0]?.[0] ?? "0-0";
+  }
+
+  /** Per epoch, each trial's best validation loss up to that epoch (for pruners). */
+  async rung(sweepId: string, epoch: number): Promise<Map<number, number>> {
+    const raw = await this.redis.hget(this.keys.rungs(sweepId), String(epoch));
+    const obj = raw ? (JSON.parse(raw) as Record<string, number>) : {};
+    return new Map(Object.entries(obj).map(([k, v]) => [Number(k), v]));
+  }
+
+  async putBlob(hash: string, text: string): Promise<void> {
+    await this.redis.set(this.keys.blob(hash), text);
+  }
+
+  async getBlob(hash: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.blob(hash))) ?? undefined;
+  }
+
+  async acquireLease(sweepId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.run("acquire-lease", [this.keys.lease(sweepId)], [owner, ttlMs])) === 1;
+  }
+
+  async releaseLease(sweepId: string, owner: string): Promise<void> {
+    await this.run("release-lease", [this.keys.lease(sweepId)], [owner]);
+  }
+
+  async announceWorker(info: WorkerInfo): Promise<void> {
+    await this.redis.hset(this.keys.workers, info.id, JSON.stringify(info));
+  }
+
+  async removeWorker(id: string): Promise<void> {
+    await this.redis.hdel(this.keys.workers, id);
+  }
+
+  async listWorkers(): Promise<WorkerInfo[]> {
+    const all = await this.redis.hgetall(this.keys.workers);
+    return Object.values(all)
+      .map((v) => JSON.parse(v) as WorkerInfo)
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async close(): Promise<void> {
+    if (this.blockingClient) this.blockingClient.disconnect();
+  }
+}

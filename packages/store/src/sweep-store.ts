@@ -1,0 +1,143 @@
+import type {
+  EpochReport,
+  HyperqEvent,
+  ParamAssignment,
+  StoredEvent,
+  SweepSpec,
+  SweepState,
+  TrialMetrics,
+  TrialRecord,
+  TrialState,
+} from "@hyperq/protocol";
+
+/** A sweep as the store keeps it. */
+export interface SweepRecord {
+  id: string;
+  name: string;
+  spec: SweepSpec;
+  state: SweepState;
+  createdAt: number;
+  finishedAt?: number;
+  /** Trials the sweep will run in all. */
+  budget: number;
+  /** Trials created so far (the next trial number). */
+  created: number;
+  counts: Record<TrialState, number>;
+  best?: { trial: number; valLoss: number };
+}
+
+/** Who holds a trial: a worker id and the attempt token it claimed with. */
+export interface TrialOwner {
+  workerId: string;
+  /** Unique per attempt (e.g. `${jobId}/${attemptsMade}/${workerId}`): a stale attempt's writes are refused. */
+  token: string;
+}
+
+export type ClaimResult =
+  | { ok: true; attempt: number; record: TrialRecord }
+  | { ok: false; reason: "missing" | "finished" | "cancelled" };
+
+/** The store's answer to an epoch report: go on, or stop now and why. */
+export type EpochDecision =
+  | { decision: "continue" }
+  | { decision: "stop"; reason: "pruned" | "cancelled" | "lost" };
+
+export interface LeaderboardQuery {
+  /** @defaultValue 0 */
+  offset?: number;
+  /** @defaultValue 50 */
+  limit?: number;
+  /** Only these states (ranked ones: complete, pruned). @defaultValue both */
+  states?: readonly ("complete" | "pruned")[];
+}
+
+export interface LeaderboardPage {
+  /** Ranked trials matching the query, in all. */
+  total: number;
+  /** 1-based rank of each row equals offset + index + 1. */
+  rows: TrialRecord[];
+}
+
+/** A worker's announcement; refreshed by its heartbeat. */
+export interface WorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  backend: string;
+  concurrency: number;
+  startedAt: number;
+  /** Last heartbeat, ms since epoch. */
+  seenAt: number;
+  /** Trials in progress, as `${sweepId}#${n}`. */
+  current: string[];
+}
+
+/**
+ * The system of record: sweeps, trials, epoch histories, leaderboards and events. Every state
+ * transition is atomic; finished trials never change; a result is accepted only from the attempt
+ * that owns the trial, so a retried or duplicated attempt cannot add a second leaderboard entry.
+ */
+export interface SweepStore {
+  /** Stores a validated spec as a new running sweep. */
+  createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number }): Promise<SweepRecord>;
+  getSweep(id: string): Promise<SweepRecord | undefined>;
+  /** Newest first. */
+  listSweeps(): Promise<SweepRecord[]>;
+  /** Ids of sweeps that are running or paused. */
+  activeSweepIds(): Promise<string[]>;
+  /**
+   * Moves a sweep between states: running ⇄ paused, running|paused → cancelled|complete.
+   * Cancelling fails every waiting trial (reason "cancelled"); running ones stop at their next epoch.
+   * Returns false when the transition is not allowed (e.g. from a finished sweep).
+   */
+  setSweepState(id: string, state: SweepState, now?: number): Promise<boolean>;
+
+  /** Records trial `number` as waiting; idempotent (an existing trial is returned unchanged). */
+  createTrial(sweepId: string, number: number, params: ParamAssignment, seed: number, now?: number): Promise<TrialRecord>;
+  getTrial(sweepId: string, number: number): Promise<TrialRecord | undefined>;
+  /** Every trial of a sweep in number order (what a sampler sees). */
+  listTrials(sweepId: string): Promise<TrialRecord[]>;
+  /** Trials of a sweep in the given states, in number order. */
+  trialsInState(sweepId: string, states: readonly TrialState[]): Promise<TrialRecord[]>;
+  epochs(sweepId: string, number: number): Promise<EpochReport[]>;
+
+  /** waiting|running → running under a new owner (a retried attempt takes over). */
+  claimTrial(sweepId: string, number: number, owner: TrialOwner, now?: number): Promise<ClaimResult>;
+  /** Appends an epoch report from the owner and answers whether to go on. */
+  reportEpoch(sweepId: string, number: number, token: string, report: EpochReport, now?: number): Promise<EpochDecision>;
+  /** running → complete, from the owner only. False if refused (stale attempt, already finished). */
+  completeTrial(sweepId: string, number: number, token: string, metrics: TrialMetrics, now?: number): Promise<boolean>;
+  /** → failed with a reason. `token` null forces it (coordinator: attempts exhausted); unfinished trials only. */
+  failTrial(sweepId: string, number: number, token: string | null, reason: string, now?: number): Promise<boolean>;
+  /** running → pruned from the owner, at the epoch reached. */
+  pruneTrial(sweepId: string, number: number, token: string, reason: string, now?: number): Promise<boolean>;
+  /** Asks a running trial to stop as pruned at its next epoch report (the pruner's decision). */
+  requestPrune(sweepId: string, number: number, reason: string): Promise<boolean>;
+
+  /** Complete trials by validation loss, then pruned ones by their best intermediate loss. */
+  leaderboard(sweepId: string, query?: LeaderboardQuery): Promise<LeaderboardPage>;
+
+  /** Appends an event (trial and sweep transitions add theirs atomically). */
+  appendEvent(event: HyperqEvent): Promise<string>;
+  /** Events after `afterId` ("0" for all, "$" for new only), waiting up to `blockMs` when none. */
+  readEvents(afterId: string, opts?: { blockMs?: number; count?: number }): Promise<StoredEvent[]>;
+
+  /** The id of the newest event ("0-0" when none): read after it to get only new events. */
+  lastEventId(): Promise<string>;
+  /** Per epoch, each running or finished trial's best validation loss up to that epoch (for pruners). */
+  rung(sweepId: string, epoch: number): Promise<Map<number, number>>;
+
+  /** Content-addressed file storage (dataset files travel to workers through Redis). */
+  putBlob(hash: string, text: string): Promise<void>;
+  getBlob(hash: string): Promise<string | undefined>;
+
+  /** A coordinator's lease on a sweep: true when `owner` holds it for `ttlMs` from now. */
+  acquireLease(sweepId: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(sweepId: string, owner: string): Promise<void>;
+
+  announceWorker(info: WorkerInfo): Promise<void>;
+  removeWorker(id: string): Promise<void>;
+  listWorkers(): Promise<WorkerInfo[]>;
+
+  close(): Promise<void>;
+}
