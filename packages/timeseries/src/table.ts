@@ -1,0 +1,211 @@
+import type { DatasetSpec, MissingPolicy } from "@hyperq/protocol";
+import type { DelimitedTable } from "./csv.ts";
+import { DatasetError } from "./errors.ts";
+import { BUNDLED_DATASET_FILES } from "./source.ts";
+
+/** The columns a spec uses, with the defaults filled in. */
+export interface ResolvedColumns {
+  dateColumn: string;
+  features: string[];
+  target: string;
+}
+
+/** A cleaned, date-sorted series: every used column numeric and complete. */
+export interface Series {
+  /** Sort keys: epoch milliseconds (UTC) for dates, the number itself for integer time steps. */
+  dates: Float64Array;
+  /** The date cells as written in the file. */
+  dateLabels: string[];
+  /** `values[c]`: column `columns[c]`, one entry per row. */
+  columns: Map<string, Float64Array>;
+  /** 1-based file line of each row, for messages. */
+  lines: Int32Array;
+  droppedRows: number;
+  filledValues: number;
+}
+
+/** Cells read as missing (then handled by the `missing` policy). */
+const MISSING_TOKENS = new Set(["", "na", "n/a", "nan", "null", "none", "-"]);
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A number, NaN for a missing cell, undefined for anything else. */
+export function parseNumberCell(cell: string): number | undefined {
+  const s = cell.trim();
+  if (MISSING_TOKENS.has(s.toLowerCase())) return Number.NaN;
+  return NUMBER.test(s) ? Number(s) : undefined;
+}
+
+const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Parses a date cell to a sort key: ISO `YYYY-MM-DD` (or `/`), optionally with a time and an
+ * offset (UTC when none, so keys do not depend on the machine's time zone); a bare integer is a
+ * time step (a year, an index); anything else goes to `Date.parse` (e.g. `Jan 1 2000`).
+ */
+export function parseDateCell(cell: string): number | undefined {
+  const s = cell.trim();
+  if (s === "") return undefined;
+  const m = ISO.exec(s);
+  if (m !== null) {
+    const [, y, mo, d, h, mi, sec, frac, tz] = m;
+    const month = Number(mo);
+    const day = Number(d);
+    if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h ?? 0) > 23) return undefined;
+    let ms = Date.UTC(Number(y), month - 1, day, Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), frac === undefined ? 0 : Math.round(Number(frac) * 1000));
+    if (new Date(ms).getUTCDate() !== day) return undefined; // 2021-02-30
+    if (tz !== undefined && tz !== "Z") {
+      const sign = tz.startsWith("-") ? -1 : 1;
+      const digits = tz.slice(1).replace(":", "");
+      ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    }
+    return ms;
+  }
+  if (/^[+-]?\d+$/.test(s)) return Number(s);
+  // Read as UTC where the text has no zone of its own, so keys do not depend on the machine.
+  const utc = Date.parse(`${s} UTC`);
+  if (!Number.isNaN(utc)) return utc;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Fills the spec's column defaults and checks that every named column exists and is numeric. */
+export function resolveColumns(spec: DatasetSpec, table: DelimitedTable, file: string): ResolvedColumns {
+  const has = new Set(table.header);
+  const available = table.header.map((h) => `"${h}"`).join(", ");
+  const requireColumn = (column: string, field: string, defaulted = false): void => {
+    if (!has.has(column)) {
+      const what = defaulted ? `\`${field}\` defaults to "${column}", but the file has no such column` : `\`${field}\` names a column the file does not have`;
+      throw new DatasetError({ file, column, rule: `${what}; its columns are ${available}` });
+    }
+  };
+  const dateColumn = spec.dateColumn ?? "date";
+  requireColumn(dateColumn, "dateColumn", spec.dateColumn === undefined);
+  const target = spec.target ?? (spec.name !== undefined ? BUNDLED_DATASET_FILES[spec.name].target : undefined);
+  if (target === undefined) {
+    throw new DatasetError({ file, column: "target", rule: `\`target\` is required for a user file; pick one of ${available}` });
+  }
+  requireColumn(target, "target", spec.target === undefined);
+  if (target === dateColumn) throw new DatasetError({ file, column: target, rule: "`target` must differ from `dateColumn`" });
+  let features: string[];
+  if (spec.features !== undefined) {
+    features = [...spec.features];
+    const seen = new Set<string>();
+    for (const f of features) {
+      requireColumn(f, "features");
+      if (f === dateColumn) throw new DatasetError({ file, column: f, rule: "`features` may not include the date column" });
+      if (seen.has(f)) throw new DatasetError({ file, column: f, rule: "`features` lists this column twice" });
+      seen.add(f);
+    }
+  } else {
+    features = table.header.filter((h) => h !== dateColumn && isNumericColumn(table, h));
+    if (features.length === 0) throw new DatasetError({ file, rule: "`features` defaults to every numeric column, but the file has none" });
+  }
+  return { dateColumn, features, target };
+}
+
+function isNumericColumn(table: DelimitedTable, column: string): boolean {
+  const c = table.header.indexOf(column);
+  let present = 0;
+  for (const row of table.rows) {
+    const v = parseNumberCell(row[c] ?? "");
+    if (v === undefined) return false;
+    if (!Number.isNaN(v)) present++;
+  }
+  return present > 0;
+}
+
+/**
+ * Reads the used columns as numbers, sorts rows by date, rejects duplicate dates, then applies
+ * the missing-value policy (after sorting, so `ffill` fills from the previous date).
+ */
+export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missing: MissingPolicy, file: string): Series {
+  const n = table.rows.length;
+  const dateIdx = table.header.indexOf(cols.dateColumn);
+  const used = [...new Set([...cols.features, cols.target])];
+  const keys = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const cell = table.rows[r]?.[dateIdx] ?? "";
+    const k = parseDateCell(cell);
+    if (k === undefined) {
+      const rule = cell.trim() === ""
+        ? "every row needs a date, but this one is empty"
+        : `dates must look like 2000-01-31 (optionally with a time), an integer time step, or anything Date.parse reads, but got ${JSON.stringify(cell)}`;
+      throw new DatasetError({ file, column: cols.dateColumn, row: table.lines[r], rule });
+    }
+    keys[r] = k;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b);
+  for (let i = 1; i < n; i++) {
+    const a = order[i - 1] ?? 0;
+    const b = order[i] ?? 0;
+    if (keys[a] === keys[b]) {
+      const later = Math.max(a, b);
+      const earlier = Math.min(a, b);
+      throw new DatasetError({
+        file,
+        column: cols.dateColumn,
+        row: table.lines[later],
+        rule: `dates must be unique, but ${JSON.stringify(table.rows[later]?.[dateIdx])} also appears on line ${table.lines[earlier]}`,
+      });
+    }
+  }
+
+  const position = new Int32Array(n);
+  order.forEach((r, i) => (position[r] = i));
+  const raw = new Map<string, Float64Array>();
+  for (const column of used) {
+    const c = table.header.indexOf(column);
+    const out = new Float64Array(n);
+    // File order, so the error names the first bad line of the file.
+    for (let r = 0; r < n; r++) {
+      const cell = table.rows[r]?.[c] ?? "";
+      const v = parseNumberCell(cell);
+      if (v === undefined || (!Number.isFinite(v) && !Number.isNaN(v))) {
+        const role = column === cols.target ? "the target" : "a feature";
+        throw new DatasetError({ file, column, row: table.lines[r], rule: `${role} column must be numeric, but got ${JSON.stringify(cell)}` });
+      }
+      out[position[r] ?? 0] = v;
+    }
+    raw.set(column, out);
+  }
+
+  let keep: number[] = Array.from({ length: n }, (_, i) => i);
+  let filled = 0;
+  if (missing === "reject") {
+    for (const column of used) {
+      const v = raw.get(column) as Float64Array;
+      const i = v.findIndex((x) => Number.isNaN(x));
+      if (i >= 0) {
+        throw new DatasetError({ file, column, row: table.lines[order[i] ?? 0], rule: "missing values are rejected (`missing: reject`); choose `ffill` or `drop` to accept them" });
+      }
+    }
+  } else if (missing === "ffill") {
+    for (const column of used) {
+      const v = raw.get(column) as Float64Array;
+      for (let i = 0; i < n; i++) {
+        if (!Number.isNaN(v[i] ?? 0)) continue;
+        if (i === 0) {
+          throw new DatasetError({ file, column, row: table.lines[order[0] ?? 0], rule: "`missing: ffill` cannot fill the first row (no earlier value); choose `drop`" });
+        }
+        v[i] = v[i - 1] ?? Number.NaN;
+        filled++;
+      }
+    }
+  } else {
+    keep = keep.filter((i) => used.every((column) => !Number.isNaN((raw.get(column) as Float64Array)[i] ?? 0)));
+  }
+
+  const columns = new Map<string, Float64Array>();
+  for (const column of used) {
+    const v = raw.get(column) as Float64Array;
+    columns.set(column, Float64Array.from(keep, (i) => v[i] ?? 0));
+  }
+  return {
+    dates: Float64Array.from(keep, (i) => keys[order[i] ?? 0] ?? 0),
+    dateLabels: keep.map((i) => (table.rows[order[i] ?? 0]?.[dateIdx] ?? "").trim()),
+    columns,
+    lines: Int32Array.from(keep, (i) => table.lines[order[i] ?? 0] ?? 0),
+    droppedRows: n - keep.length,
+    filledValues: filled,
+  };
+}
