@@ -66,3 +66,5 @@ export {
   redisKeys,
 } from "./keys.ts";
 export type { RedisKeys } from "./keys.ts";
+export { silentLogger } from "./log.ts";
+export type { Logger } from "./log.ts";

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+/**
+ * `hyperq` — the composition root: parses config and flags once, wires the store, queue,
+ * coordinator, worker and dashboard together, and turns user mistakes into one clear message.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { Coordinator, TrialQueue } from "@hyperq/coordinator";
+import { startDashboard } from "@hyperq/dashboard";
+import { startWorker } from "@hyperq/worker";
+import { connectRedis } from "@hyperq/store";
+import { UsageError, loadConfig, type Config } from "./config.ts";
+import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
+import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
+
+function int(name: string, min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, but got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+async function withStore<T>(config: Config, fn: (store: Awaited<ReturnType<typeof openStore>>["store"]) => Promise<T>): Promise<T> {
+  const s = await openStore(config);
+  try {
+    return await fn(s.store);
+  } finally {
+    await s.close();
+  }
+}
+
+export function buildProgram(config: Config): Command {
+  const program = new Command("hyperq")
+    .description("Distributed hyperparameter search for LSTM time-series forecasters (Redis + BullMQ + TensorFlow.js)")
+    .showHelpAfterError()
+    .configureOutput({ outputError: (s, w) => w(s) });
+
+  const sweep = program.command("sweep").description("launch and manage sweeps");
+  sweep
+    .command("launch <spec>")
+    .description("validate a sweep spec (YAML/JSON), store it, and follow its progress until it ends")
+    .option("--detach", "print the sweep id and return at once", false)
+    .option("--id <id>", "choose the sweep id (default: name + random suffix)")
+    .action(async (spec: string, o: { detach: boolean; id?: string }) => {
+      // Everything that can be wrong with the spec is found before Redis is touched.
+      await checkSpec(spec, o.id);
+      await withStore(config, async (store) => {
+        await launch(store, spec, o.id === undefined ? { detach: o.detach } : { detach: o.detach, id: o.id });
+      });
+    });
+  sweep
+    .command("validate <spec>")
+    .description("check a sweep spec and its dataset without storing anything")
+    .action(async (spec: string) => {
+      const plan = await checkSpec(spec);
+      process.stdout.write(`ok: ${plan.spec.method} search, ${plan.budget} trials, dataset ${plan.spec.dataset.name ?? plan.spec.dataset.path}\n`);
+    });
+  sweep.command("list").description("every sweep, newest first").action(() => withStore(config, printSweeps));
+  sweep.command("status <sweep>").action((id: string) => withStore(config, (s) => printStatus(s, id)));
+  sweep.command("pause <sweep>").description("no new trials; running ones finish").action((id: string) => withStore(config, (s) => control(s, id, "paused")));
+  sweep.command("resume <sweep>").action((id: string) => withStore(config, (s) => control(s, id, "running")));
+  sweep
+    .command("cancel <sweep>")
+    .description("waiting trials are dropped, running ones stop at their next epoch")
+    .action((id: string) => withStore(config, (s) => control(s, id, "cancelled")));
+  sweep
+    .command("export <sweep>")
+    .description("every trial with its parameters and metrics")
+    .option("--format <format>", "csv | json", "csv")
+    .option("-o, --out <file>", "write to a file instead of stdout")
+    .action((id: string, o: { format: string; out?: string }) => {
+      if (o.format !== "csv" && o.format !== "json") throw new UsageError(`--format must be csv or json, but got ${JSON.stringify(o.format)}`);
+      return withStore(config, (s) => exportTrials(s, id, o.format as "csv" | "json", o.out));
+    });
+  program
+    .command("leaderboard <sweep>")
+    .description("the ranked trials of a sweep")
+    .option("-n, --limit <n>", "rows", int("--limit", 1), 20)
+    .action((id: string, o: { limit: number }) => withStore(config, (s) => printLeaderboard(s, id, o.limit)));
+
+  program.command("workers").description("workers that announced themselves, alive or dead").action(() => withStore(config, (s) => printWorkers(s)));
+
+  program
+    .command("worker")
+    .description("train trials from the queue until stopped (Ctrl-C: finish or hand back running trials)")
+    .option("-c, --concurrency <n>", "trials at once, one process each", int("--concurrency", 1), config.HYPERQ_WORKER_CONCURRENCY)
+    .option("--backend <name>", "tensorflow-gpu | tensorflow | wasm | cpu", config.HYPERQ_BACKEND)
+    .action(async (o: { concurrency: number; backend?: string }) => {
+      const log = makeLogger(config, "worker");
+      const s = await openStore(config); // fail fast with a clear message when Redis is down
+      await s.close();
+      const w = await startWorker({
+        redisUrl: config.REDIS_URL,
+        keyPrefix: config.HYPERQ_PREFIX,
+        concurrency: o.concurrency,
+        log,
+        lockDurationMs: config.HYPERQ_LOCK_MS,
+        stalledIntervalMs: config.HYPERQ_STALLED_INTERVAL_MS,
+        logLevel: config.HYPERQ_LOG_LEVEL,
+        ...(o.backend ? { backend: o.backend } : {}),
+      });
+      const sig = await untilSignal();
+      log.info({ signal: sig }, "stopping");
+      // A second signal stops at once.
+      const closing = w.close(config.HYPERQ_GRACE_S * 1000);
+      await Promise.race([closing, untilSignal().then(() => w.close(0))]);
+      process.exit(0);
+    });
+
+  program
+    .command("coordinator")
+    .description("drive every active sweep until stopped")
+    .action(async () => {
+      const log = makeLogger(config, "coordinator");
+      const { store, close } = await openStore(config);
+      const queue = new TrialQueue({ connection: connectRedis(config.REDIS_URL), keyPrefix: config.HYPERQ_PREFIX });
+      const c = new Coordinator({ store, queue, log });
+      c.start();
+      log.info({ redis: redactUrl(config.REDIS_URL), prefix: config.HYPERQ_PREFIX }, "coordinator ready");
+      await untilSignal();
+      await c.stop();
+      await queue.close();
+      await close();
+      process.exit(0);
+    });
+
+  program
+    .command("dashboard")
+    .description("serve the live leaderboard")
+    .option("-p, --port <port>", "port", int("--port", 0), config.HYPERQ_DASHBOARD_PORT)
+    .option("--host <host>", "address to bind (loopback unless told otherwise)", config.HYPERQ_DASHBOARD_HOST)
+    .action(async (o: { port: number; host: string }) => {
+      const log = makeLogger(config, "dashboard");
+      const { store, close } = await openStore(config);
+      const d = await startDashboard({ store, port: o.port, host: o.host, log, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) });
+      log.info({ url: d.url, control: config.HYPERQ_TOKEN ? "token" : "disabled (set HYPERQ_TOKEN)" }, "dashboard listening");
+      process.stdout.write(`dashboard: ${d.url}\n`);
+      await untilSignal();
+      await d.close();
+      await close();
+      process.exit(0);
+    });
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    const config = loadConfig();
+    await buildProgram(config).parseAsync(process.argv);
+    process.exit(0);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`hyperq: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+await main();

@@ -1,0 +1,94 @@
+/**
+ * End to end, on real parts: the `hyperq` CLI, a coordinator process, two worker processes that
+ * train real tfjs LSTMs on the bundled S&P 500 series, and a real Redis.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Deployment, waitFor } from "./helpers.ts";
+
+const TINY = `
+name: e2e-tiny
+seed: 3
+dataset: { name: sp500, features: [close, volume], target: close, targetTransform: log-return }
+model: multi
+method: random
+budget: 4
+parallelism: 2
+epochs: 2
+training: { seq_len: 8, batch_size: 128 }
+space:
+  hidden_size: [4, 8]
+  num_layers: [1, 2]
+  learning_rate: { type: float, low: 0.001, high: 0.01, log: true }
+`;
+
+describe("a tiny sweep through coordinator, queue and two workers", () => {
+  const d = new Deployment();
+  beforeAll(() => {
+    d.start("coordinator", ["coordinator"]);
+    d.start("worker-1", ["worker"]);
+    d.start("worker-2", ["worker"]);
+  });
+  afterAll(() => d.stop());
+
+  it("rejects an invalid spec with field-level errors and leaves Redis untouched", async () => {
+    const before = await d.keyCount();
+    const bad = d.writeSpec(
+      "bad.yaml",
+      `name: bad
+method: random
+epochs: 2
+parallelism: 0
+space:
+  hidden_size: { type: int, low: 64, high: 8 }
+  optimizer: []
+`,
+    );
+    const r = await d.run(["sweep", "launch", bad, "--detach"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("parallelism");
+    expect(r.stderr).toContain("`low < high` must hold, but got low=64, high=8");
+    expect(r.stderr).toContain("space.optimizer.values");
+    expect(r.stderr).toContain("budget");
+    expect(await d.keyCount()).toBe(before);
+  });
+
+  it("completes every trial with a finite validation loss, ranked in order", async () => {
+    const spec = d.writeSpec("tiny.yaml", TINY);
+    const launched = await d.run(["sweep", "launch", spec, "--detach"]);
+    expect(launched.stderr).toBe(launched.stderr); // logged for debugging on failure
+    expect(launched.code, launched.stderr).toBe(0);
+    const id = launched.stdout.trim().split("\n")[0]!;
+    const sweep = await waitFor(
+      "the sweep to complete",
+      async () => {
+        const s = await d.store.getSweep(id);
+        return s && s.state === "complete" ? s : undefined;
+      },
+      200_000,
+      500,
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n--- worker-1 ---\n${d.output("worker-1").slice(-3000)}\n--- coordinator ---\n${d.output("coordinator").slice(-2000)}`);
+    });
+    expect(sweep.counts).toMatchObject({ complete: 4, failed: 0, running: 0, waiting: 0 });
+    const trials = await d.store.listTrials(id);
+    expect(trials.map((t) => t.number)).toEqual([0, 1, 2, 3]);
+    for (const t of trials) {
+      expect(t.state).toBe("complete");
+      expect(Number.isFinite(t.metrics?.valLoss)).toBe(true);
+      expect(t.metrics?.naiveMae).toBeGreaterThan(0);
+      expect(t.metrics?.epochs).toBe(2);
+      expect((await d.store.epochs(id, t.number)).map((e) => e.epoch)).toEqual([1, 2]);
+    }
+    const lb = await d.store.leaderboard(id);
+    const losses = lb.rows.map((r) => r.metrics!.valLoss);
+    expect(losses).toEqual([...losses].sort((a, b) => a - b));
+    expect(sweep.best?.valLoss).toBe(losses[0]);
+    // Both workers took part (parallelism 2, two idle workers).
+    expect(new Set(trials.map((t) => t.workerId)).size).toBe(2);
+
+    const table = await d.run(["leaderboard", id]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/rank\s+trial\s+state\s+val_loss/);
+    expect(table.stdout).toContain("naive");
+  });
+});

@@ -1,0 +1,232 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import {
+  deriveTrialSeed,
+  resolveHyperparams,
+  silentLogger,
+  type Logger,
+  type StoredEvent,
+  type TrialPayload,
+  type TrialRecord,
+} from "@hyperq/protocol";
+import { createSampler, type Sampler, type TrialView } from "@hyperq/search";
+import type { SweepRecord, SweepStore } from "@hyperq/store";
+import type { TrialQueue } from "./trial-queue.ts";
+
+export interface CoordinatorOptions {
+  store: SweepStore;
+  queue: TrialQueue;
+  log?: Logger;
+  /** Identifies this coordinator in sweep leases. @defaultValue host:pid:random */
+  id?: string;
+  /** A sweep's lease lasts this long without renewal. @defaultValue 15000 */
+  leaseMs?: number;
+  /** Longest wait for an event before re-checking every sweep. @defaultValue 1000 */
+  idleMs?: number;
+  /** How often in-flight trials are checked against their BullMQ jobs. @defaultValue 2000 */
+  reconcileMs?: number;
+}
+
+/** A sampler's view of a stored trial. */
+export function toTrialView(t: TrialRecord): TrialView {
+  const v: TrialView = { number: t.number, state: t.state, params: t.params };
+  if (t.metrics) v.value = t.metrics.valLoss;
+  if (t.bestValLoss !== undefined) v.intermediate = t.bestValLoss;
+  return v;
+}
+
+/**
+ * Drives every active sweep: keeps `parallelism` trials in flight, asks the sampler (given every
+ * finished and pending trial) for new ones, records and enqueues them, notices trials whose jobs
+ * failed for good, and finishes sweeps whose budget is spent. All state lives in the store: a
+ * restarted coordinator picks up where the last one stopped; a lease per sweep keeps two
+ * coordinators from driving the same sweep.
+ */
+export class Coordinator {
+  readonly id: string;
+  private readonly store: SweepStore;
+  private readonly queue: TrialQueue;
+  private readonly log: Logger;
+  private readonly leaseMs: number;
+  private readonly idleMs: number;
+  private readonly reconcileMs: number;
+  private readonly samplers = new Map<string, Sampler>();
+  private readonly lastReconcile = new Map<string, number>();
+  private readonly held = new Set<string>();
+  private readonly exhausted = new Set<string>();
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(opts: CoordinatorOptions) {
+    this.store = opts.store;
+    this.queue = opts.queue;
+    this.log = opts.log ?? silentLogger;
+    this.id = opts.id ?? `coordinator:${hostname()}:${process.pid}:${randomBytes(2).toString("hex")}`;
+    this.leaseMs = opts.leaseMs ?? 15_000;
+    this.idleMs = opts.idleMs ?? 1000;
+    this.reconcileMs = opts.reconcileMs ?? 2000;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops after the current pass and gives back every lease. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+    for (const id of this.held) await this.store.releaseLease(id, this.id).catch(() => undefined);
+    this.held.clear();
+  }
+
+  private async run(): Promise<void> {
+    this.log.info({ coordinator: this.id }, "coordinator started");
+    let cursor = await this.store.lastEventId();
+    while (!this.stopping) {
+      try {
+        await this.tick();
+        const events = await this.store.readEvents(cursor, { blockMs: this.idleMs, count: 10_000 });
+        if (events.length) cursor = events[events.length - 1]!.id;
+        this.observe(events);
+      } catch (e) {
+        this.log.error({ err: (e as Error).message }, "coordinator pass failed; retrying");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.log.info({ coordinator: this.id }, "coordinator stopped");
+  }
+
+  private observe(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      if (e.type === "sweep.state" && (e.state === "complete" || e.state === "cancelled")) this.samplers.delete(e.sweepId);
+    }
+  }
+
+  /** One pass over every active sweep (also used directly by tests). */
+  async tick(): Promise<void> {
+    for (const id of await this.store.activeSweepIds()) {
+      if (this.stopping) return;
+      await this.driveSweep(id);
+    }
+  }
+
+  private async driveSweep(sweepId: string): Promise<void> {
+    if (!(await this.store.acquireLease(sweepId, this.id, this.leaseMs))) {
+      if (this.held.delete(sweepId)) this.log.warn({ sweepId }, "lost the lease on a sweep to another coordinator");
+      return;
+    }
+    if (!this.held.has(sweepId)) {
+      this.held.add(sweepId);
+      this.log.info({ sweepId }, "driving sweep");
+    }
+    const sweep = await this.store.getSweep(sweepId);
+    if (!sweep) return;
+    let trials = await this.store.listTrials(sweepId);
+
+    const now = Date.now();
+    if (now - (this.lastReconcile.get(sweepId) ?? 0) >= this.reconcileMs) {
+      this.lastReconcile.set(sweepId, now);
+      if (await this.reconcile(sweep, trials)) trials = await this.store.listTrials(sweepId);
+    }
+
+    const inFlight = trials.filter((t) => t.state === "waiting" || t.state === "running").length;
+    const finished = trials.length - inFlight;
+    if (sweep.state === "running") {
+      const room = Math.min(sweep.spec.parallelism - inFlight, sweep.budget - sweep.created);
+      if (room > 0 && !this.exhausted.has(sweepId)) await this.propose(sweep, trials, room);
+    }
+    const spent = finished >= sweep.budget || (this.exhausted.has(sweepId) && finished === trials.length);
+    if (sweep.state === "running" && spent && inFlight === 0) {
+      await this.store.setSweepState(sweepId, "complete");
+      this.log.info({ sweepId, best: sweep.best, trials: finished }, "sweep complete");
+      this.samplers.delete(sweepId);
+      this.exhausted.delete(sweepId);
+    }
+  }
+
+  private async propose(sweep: SweepRecord, trials: TrialRecord[], count: number): Promise<void> {
+    let sampler = this.samplers.get(sweep.id);
+    if (!sampler) {
+      sampler = createSampler(sweep.spec.method, sweep.spec.gp);
+      this.samplers.set(sweep.id, sampler);
+    }
+    const numbers = Array.from({ length: count }, (_, i) => sweep.created + i);
+    const started = performance.now();
+    const { suggestions, notes } = sampler.ask({
+      space: sweep.spec.space,
+      trials: trials.map(toTrialView),
+      seed: sweep.spec.seed,
+      trialNumbers: numbers,
+      budget: sweep.budget,
+    });
+    const askMs = performance.now() - started;
+    for (const message of notes) {
+      this.log.warn({ sweepId: sweep.id, message }, "sampler warning");
+      await this.store.appendEvent({ type: "sampler.warning", sweepId: sweep.id, at: Date.now(), message });
+    }
+    if (suggestions.length < count && sweep.created + suggestions.length < sweep.budget) {
+      // The space is exhausted (e.g. a conditional grid smaller than its bound): the sweep ends with what exists.
+      this.exhausted.add(sweep.id);
+      this.log.warn({ sweepId: sweep.id, created: sweep.created + suggestions.length }, "search space exhausted before the budget");
+    }
+    const payloads: TrialPayload[] = [];
+    for (const [i, params] of suggestions.entries()) {
+      const n = numbers[i]!;
+      const seed = deriveTrialSeed(sweep.spec.seed, n);
+      await this.store.createTrial(sweep.id, n, params, seed);
+      payloads.push({
+        sweepId: sweep.id,
+        trialNumber: n,
+        seed,
+        params,
+        hyperparams: resolveHyperparams(sweep.spec, params),
+        epochs: sweep.spec.epochs,
+        patience: sweep.spec.patience,
+        dataset: sweep.spec.dataset,
+      });
+    }
+    await this.queue.enqueue(payloads, sweep.spec.maxAttempts);
+    if (payloads.length) this.log.info({ sweepId: sweep.id, trials: numbers.slice(0, payloads.length), askMs: Math.round(askMs) }, "trials enqueued");
+  }
+
+  /**
+   * Brings the store and BullMQ into agreement for in-flight trials: a waiting trial without a job
+   * (the coordinator died between recording and enqueueing) is enqueued again; a trial whose job
+   * failed for good (attempts exhausted, stalled too often) is failed with BullMQ's reason.
+   * Returns whether anything changed.
+   */
+  private async reconcile(sweep: SweepRecord, trials: TrialRecord[]): Promise<boolean> {
+    let changed = false;
+    const requeue: TrialPayload[] = [];
+    for (const t of trials) {
+      if (t.state !== "waiting" && t.state !== "running") continue;
+      const { status, failedReason } = await this.queue.status(sweep.id, t.number);
+      if (status === "failed") {
+        const reason = `attempts exhausted: ${failedReason ?? "unknown error"}`;
+        if (await this.store.failTrial(sweep.id, t.number, null, reason)) {
+          this.log.warn({ sweepId: sweep.id, trial: t.number, reason }, "trial failed");
+          changed = true;
+        }
+      } else if (status === "missing" && t.state === "waiting" && sweep.state !== "cancelled") {
+        requeue.push({
+          sweepId: sweep.id,
+          trialNumber: t.number,
+          seed: t.seed,
+          params: t.params,
+          hyperparams: resolveHyperparams(sweep.spec, t.params),
+          epochs: sweep.spec.epochs,
+          patience: sweep.spec.patience,
+          dataset: sweep.spec.dataset,
+        });
+      } else if (status === "missing" && t.state === "running" && t.startedAt !== undefined && Date.now() - t.startedAt > 60_000) {
+        // The job is gone but the trial never finished (its record outlived a queue flush).
+        if (await this.store.failTrial(sweep.id, t.number, null, "its job disappeared from the queue")) changed = true;
+      }
+    }
+    if (requeue.length) {
+      await this.queue.enqueue(requeue, sweep.spec.maxAttempts);
+      this.log.warn({ sweepId: sweep.id, trials: requeue.map((p) => p.trialNumber) }, "re-enqueued trials that had no job");
+    }
+    return changed;
+  }
+}

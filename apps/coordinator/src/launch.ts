@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { dirname, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import {
+  DEFAULT_HYPERPARAMS,
+  SWEEP_ID_PATTERN,
+  parseSweepSpecText,
+  type SpecIssue,
+  type SweepSpec,
+} from "@hyperq/protocol";
+import { gridSize } from "@hyperq/search";
+import { checkWindowsFit, contentHash, prepareDataset, readDatasetSource } from "@hyperq/timeseries";
+import type { SweepRecord, SweepStore } from "@hyperq/store";
+
+/** A spec that passed every check, ready to store. */
+export interface LaunchPlan {
+  id: string;
+  spec: SweepSpec;
+  budget: number;
+  /** A user dataset file to store in Redis (workers elsewhere read it from there). */
+  blob?: { hash: string; text: string };
+}
+
+export type LaunchCheck = { ok: true; plan: LaunchPlan } | { ok: false; issues: SpecIssue[] };
+
+/** The largest `seq_len` a sweep may try (for the "series long enough" check). */
+export function maxSeqLen(spec: SweepSpec): number {
+  const p = spec.space.seq_len;
+  if (!p) {
+    const fixed = spec.training.seq_len;
+    return typeof fixed === "number" ? fixed : DEFAULT_HYPERPARAMS.seq_len;
+  }
+  switch (p.type) {
+    case "fixed":
+      return Number(p.value);
+    case "categorical":
+      return Math.max(...p.values.map(Number));
+    case "int":
+    case "float":
+      return Math.ceil(p.high);
+  }
+}
+
+export function newSweepId(name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "sweep";
+  return `${slug}-${randomBytes(3).toString("hex")}`;
+}
+
+/**
+ * Every check that can fail before anything is stored or queued: the spec's schema, the dataset
+ * (file readable, columns present, values numeric, series long enough for the largest window).
+ * Returns one issue per problem, each naming the field and the rule.
+ */
+export async function checkLaunch(specText: string, specDir: string, opts: { id?: string } = {}): Promise<LaunchCheck> {
+  const parsed = parseSweepSpecText(specText);
+  if (!parsed.ok) return parsed;
+  const spec = parsed.value;
+  if (opts.id !== undefined && !SWEEP_ID_PATTERN.test(opts.id)) {
+    return { ok: false, issues: [{ path: "id", message: `sweep ids match ${SWEEP_ID_PATTERN}, but got ${JSON.stringify(opts.id)}` }] };
+  }
+  let blob: LaunchPlan["blob"];
+  try {
+    const { text, file } = readDatasetSource(spec.dataset, specDir);
+    const prepared = prepareDataset(spec.dataset, text, file);
+    checkWindowsFit(prepared, maxSeqLen(spec));
+    if (spec.dataset.path !== undefined) {
+      const hash = contentHash(text);
+      blob = { hash, text };
+      spec.dataset = { ...spec.dataset, path: resolve(specDir, spec.dataset.path), contentHash: hash };
+    }
+  } catch (e) {
+    return { ok: false, issues: [{ path: "dataset", message: (e as Error).message }] };
+  }
+  const size = spec.method === "grid" ? gridSize(spec.space) : Infinity;
+  const budget = Math.min(spec.budget ?? size, size);
+  const plan: LaunchPlan = { id: opts.id ?? newSweepId(spec.name), spec, budget };
+  if (blob) plan.blob = blob;
+  return { ok: true, plan };
+}
+
+export async function checkLaunchFile(specPath: string, opts: { id?: string } = {}): Promise<LaunchCheck> {
+  let text: string;
+  try {
+    text = await readFile(specPath, "utf8");
+  } catch (e) {
+    return { ok: false, issues: [{ path: "(file)", message: `cannot read ${specPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
+  }
+  return checkLaunch(text, dirname(resolve(specPath)), opts);
+}
+
+/** Stores a checked plan: the dataset blob first, then the sweep (which makes it active). */
+export async function launchSweep(store: SweepStore, plan: LaunchPlan): Promise<SweepRecord> {
+  if (plan.blob) await store.putBlob(plan.blob.hash, plan.blob.text);
+  return store.createSweep(plan.spec, { id: plan.id, budget: plan.budget });
+}

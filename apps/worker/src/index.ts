@@ -1,0 +1,14 @@
+/**
+ * @hyperq/worker — trains trials from the BullMQ `trials` queue.
+ *
+ * ```ts
+ * const w = await startWorker({ redisUrl: "redis://127.0.0.1:6379", concurrency: 2, log });
+ * process.on("SIGTERM", () => void w.close(30_000));
+ * ```
+ */
+export { startWorker } from "./worker.ts";
+export type { WorkerOptions, RunningWorker } from "./worker.ts";
+export { runTrial, PermanentTrialError } from "./run-trial.ts";
+export type { RunTrialContext, RunTrialResult } from "./run-trial.ts";
+export { jsonLogger } from "./log.ts";
+export type { LogLevel } from "./log.ts";

@@ -1,0 +1,150 @@
+import {
+  silentLogger,
+  type DatasetSpec,
+  type EpochReport,
+  type Logger,
+  type TrialMetrics,
+  type TrialPayload,
+  type TrialState,
+} from "@hyperq/protocol";
+import type { EpochDecision, SweepStore } from "@hyperq/store";
+import { DatasetError, evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "@hyperq/timeseries";
+import { initBackend, trainModel } from "@hyperq/models";
+
+/** A fault that retrying cannot fix: the trial is failed in the store and BullMQ should not retry. */
+export class PermanentTrialError extends Error {
+  override readonly name = "UnrecoverableError";
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunTrialContext {
+  store: SweepStore;
+  workerId: string;
+  /** Unique to this attempt: the store accepts this attempt's writes only while it owns the trial. */
+  token: string;
+  log?: Logger;
+  /** Backend to load (else HYPERQ_BACKEND, else the best available). */
+  backend?: string;
+  /** Where bundled datasets and relative paths resolve from. @defaultValue process.cwd() */
+  baseDir?: string;
+}
+
+export interface RunTrialResult {
+  /** The trial's state after this attempt; "skipped" when it was not ours to run. */
+  state: TrialState | "skipped";
+  reason?: string;
+  metrics?: TrialMetrics;
+}
+
+const datasetTexts = new Map<string, { text: string; file: string }>();
+
+/** A dataset's file text: user files come from the store by content hash, bundled ones from disk. Cached per process. */
+async function datasetText(store: SweepStore, spec: DatasetSpec, baseDir: string): Promise<{ text: string; file: string }> {
+  const key = spec.contentHash ?? `${spec.name ?? ""}|${spec.path ?? ""}`;
+  const hit = datasetTexts.get(key);
+  if (hit) return hit;
+  let got: { text: string; file: string };
+  if (spec.contentHash) {
+    const text = await store.getBlob(spec.contentHash);
+    if (text === undefined) throw new PermanentTrialError(`dataset ${spec.path ?? spec.contentHash} (sha256 ${spec.contentHash}) is not in the store`);
+    got = { text, file: spec.path ?? `sha256:${spec.contentHash}` };
+  } else {
+    got = readDatasetSource(spec, baseDir);
+  }
+  datasetTexts.set(key, got);
+  return got;
+}
+
+/**
+ * Runs one attempt of one trial: claim it, prepare its windows, train, report every epoch (and stop
+ * when the store says pruned, cancelled or lost), score the kept weights in original units, and
+ * record exactly one outcome. A bad trial (bad data for its seq_len, diverged training) is failed
+ * with a reason; other errors propagate so BullMQ retries the attempt.
+ */
+export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Promise<RunTrialResult> {
+  const { store, token, workerId } = ctx;
+  const log = ctx.log ?? silentLogger;
+  const { sweepId, trialNumber: n, hyperparams: hp } = payload;
+  const where = { sweepId, trial: n, workerId };
+
+  const claim = await store.claimTrial(sweepId, n, { workerId, token });
+  if (!claim.ok) {
+    log.info({ ...where, reason: claim.reason }, "trial not claimed");
+    return { state: "skipped", reason: claim.reason };
+  }
+  log.info({ ...where, attempt: claim.attempt, params: payload.params }, "trial started");
+  const started = performance.now();
+
+  const fail = async (reason: string): Promise<RunTrialResult> => {
+    await store.failTrial(sweepId, n, token, reason);
+    log.warn({ ...where, reason }, "trial failed");
+    return { state: "failed", reason };
+  };
+
+  let windows;
+  let prepared;
+  try {
+    const { text, file } = await datasetText(store, payload.dataset, ctx.baseDir ?? process.cwd());
+    prepared = prepareDatasetCached(payload.dataset, text, file);
+    windows = makeWindows(prepared, hp.seq_len);
+  } catch (e) {
+    if (e instanceof DatasetError || e instanceof PermanentTrialError) {
+      await fail(`bad data for this trial: ${e.message}`);
+      throw new PermanentTrialError(e.message, e);
+    }
+    throw e;
+  }
+
+  const backend = await initBackend(ctx.backend);
+  let decision: EpochDecision = { decision: "continue" };
+  const outcome = await trainModel({
+    hyperparams: hp,
+    epochs: payload.epochs,
+    patience: payload.patience,
+    seed: payload.seed,
+    data: { seqLen: windows.seqLen, features: windows.features, horizon: windows.horizon, train: windows.train, val: windows.val },
+    onEpoch: async (report: EpochReport) => {
+      decision = await store.reportEpoch(sweepId, n, token, report);
+      log.debug({ ...where, ...report }, "epoch");
+      return decision.decision;
+    },
+  });
+
+  if (outcome.status === "diverged") return fail(outcome.reason ?? "diverged");
+  // TypeScript cannot see the callback's writes to `decision`.
+  const last = decision as EpochDecision;
+  if (outcome.status === "stopped" && last.decision === "stop") {
+    if (last.reason === "pruned") {
+      await store.pruneTrial(sweepId, n, token, `pruned after epoch ${outcome.epochs}`);
+      log.info({ ...where, epoch: outcome.epochs }, "trial pruned");
+      return { state: "pruned" };
+    }
+    if (last.reason === "cancelled") return fail("cancelled");
+    log.warn({ ...where }, "trial lost to another attempt; result dropped");
+    return { state: "skipped", reason: "lost" };
+  }
+  if (!Number.isFinite(outcome.bestValLoss)) return fail(`diverged: validation loss is ${outcome.bestValLoss}`);
+
+  const forecast = evaluateForecast(prepared, hp.seq_len, "val", outcome.valPredictions);
+  const metrics: TrialMetrics = {
+    valLoss: outcome.bestValLoss,
+    ...forecast,
+    trainLoss: outcome.trainLoss,
+    bestEpoch: outcome.bestEpoch,
+    epochs: outcome.epochs,
+    durationMs: Math.round(performance.now() - started),
+    backend: backend.name,
+    workerId,
+  };
+  if (await store.completeTrial(sweepId, n, token, metrics)) {
+    log.info({ ...where, valLoss: metrics.valLoss, valMae: metrics.valMae, naiveMae: metrics.naiveMae, epochs: metrics.epochs, ms: metrics.durationMs }, "trial complete");
+    return { state: "complete", metrics };
+  }
+  log.warn({ ...where }, "result refused: the trial was taken over or finished meanwhile");
+  return { state: "skipped", reason: "refused" };
+}
