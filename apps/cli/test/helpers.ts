@@ -49,8 +49,10 @@ export class Deployment {
     return file;
   }
 
-  async keyCount(): Promise<number> {
-    return (await this.redis.keys(`${this.prefix}:*`)).length;
+  /** HyperQ's own keys (sweeps, trials, events, blobs), leaving out BullMQ's and the worker registry. */
+  async dataKeys(): Promise<string[]> {
+    const keys = await this.redis.keys(`${this.prefix}:*`);
+    return keys.filter((k) => !k.startsWith(`${this.prefix}:bull:`) && k !== `${this.prefix}:workers`).sort();
   }
 
   output(name: string): string {

@@ -31,7 +31,7 @@ describe("a tiny sweep through coordinator, queue and two workers", () => {
   afterAll(() => d.stop());
 
   it("rejects an invalid spec with field-level errors and leaves Redis untouched", async () => {
-    const before = await d.keyCount();
+    const before = await d.dataKeys();
     const bad = d.writeSpec(
       "bad.yaml",
       `name: bad
@@ -49,13 +49,13 @@ space:
     expect(r.stderr).toContain("`low < high` must hold, but got low=64, high=8");
     expect(r.stderr).toContain("space.optimizer.values");
     expect(r.stderr).toContain("budget");
-    expect(await d.keyCount()).toBe(before);
+    expect(await d.dataKeys()).toEqual(before);
+    expect(await d.store.listSweeps()).toEqual([]);
   });
 
   it("completes every trial with a finite validation loss, ranked in order", async () => {
     const spec = d.writeSpec("tiny.yaml", TINY);
     const launched = await d.run(["sweep", "launch", spec, "--detach"]);
-    expect(launched.stderr).toBe(launched.stderr); // logged for debugging on failure
     expect(launched.code, launched.stderr).toBe(0);
     const id = launched.stdout.trim().split("\n")[0]!;
     const sweep = await waitFor(
