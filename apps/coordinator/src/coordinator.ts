@@ -9,7 +9,7 @@ import {
   type TrialPayload,
   type TrialRecord,
 } from "@hyperq/protocol";
-import { createSampler, type Sampler, type TrialView } from "@hyperq/search";
+import { createPruner, createSampler, type Pruner, type Sampler, type TrialView } from "@hyperq/search";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import type { TrialQueue } from "./trial-queue.ts";
 
@@ -51,6 +51,7 @@ export class Coordinator {
   private readonly idleMs: number;
   private readonly reconcileMs: number;
   private readonly samplers = new Map<string, Sampler>();
+  private readonly pruners = new Map<string, Pruner>();
   private readonly lastReconcile = new Map<string, number>();
   private readonly held = new Set<string>();
   private readonly exhausted = new Set<string>();
@@ -87,7 +88,7 @@ export class Coordinator {
         await this.tick();
         const events = await this.store.readEvents(cursor, { blockMs: this.idleMs, count: 10_000 });
         if (events.length) cursor = events[events.length - 1]!.id;
-        this.observe(events);
+        await this.observe(events);
       } catch (e) {
         this.log.error({ err: (e as Error).message }, "coordinator pass failed; retrying");
         await new Promise((r) => setTimeout(r, 500));
@@ -96,10 +97,53 @@ export class Coordinator {
     this.log.info({ coordinator: this.id }, "coordinator stopped");
   }
 
-  private observe(events: readonly StoredEvent[]): void {
+  private async observe(events: readonly StoredEvent[]): Promise<void> {
     for (const e of events) {
-      if (e.type === "sweep.state" && (e.state === "complete" || e.state === "cancelled")) this.samplers.delete(e.sweepId);
+      if (e.type === "sweep.state" && (e.state === "complete" || e.state === "cancelled")) {
+        this.samplers.delete(e.sweepId);
+        this.pruners.delete(e.sweepId);
+      } else if (e.type === "trial.epoch") {
+        await this.maybePrune(e.sweepId, e.trial, e.report.epoch);
+      }
     }
+  }
+
+  /**
+   * Applies the sweep's pruner to an epoch report. The decision is recorded in the store, where the
+   * worker reads it at its next epoch report; only the coordinator holding the sweep's lease decides.
+   */
+  private async maybePrune(sweepId: string, trial: number, epoch: number): Promise<void> {
+    if (!this.held.has(sweepId)) return;
+    let pruner = this.pruners.get(sweepId);
+    if (!pruner) {
+      const sweep = await this.store.getSweep(sweepId);
+      if (!sweep) return;
+      pruner = this.prunerFor(sweep);
+    }
+    if (!pruner.decidesAt(epoch)) return;
+    const peers = await this.store.rung(sweepId, epoch);
+    const value = peers.get(trial);
+    if (value === undefined) return;
+    const d = pruner.decide({ trial, epoch, value, peers });
+    const decision = d.prune ? { prune: true, reason: d.reason ?? pruner.name } : { prune: false };
+    if ((await this.store.decideTrial(sweepId, trial, epoch, decision)) && d.prune) {
+      this.log.info({ sweepId, trial, epoch, reason: d.reason }, "trial to be pruned");
+    }
+  }
+
+  private prunerFor(sweep: SweepRecord): Pruner {
+    let pruner = this.pruners.get(sweep.id);
+    if (!pruner) {
+      pruner = createPruner(sweep.spec.pruner, sweep.spec.epochs);
+      this.pruners.set(sweep.id, pruner);
+    }
+    return pruner;
+  }
+
+  /** Epochs at which workers wait for the pruner's decision (so a pruned trial stops exactly there). */
+  private decisionEpochs(sweep: SweepRecord): number[] {
+    const pruner = this.prunerFor(sweep);
+    return Array.from({ length: sweep.spec.epochs - 1 }, (_, i) => i + 1).filter((e) => pruner.decidesAt(e));
   }
 
   /** One pass over every active sweep (also used directly by tests). */
@@ -183,6 +227,7 @@ export class Coordinator {
         epochs: sweep.spec.epochs,
         patience: sweep.spec.patience,
         dataset: sweep.spec.dataset,
+        decisionEpochs: this.decisionEpochs(sweep),
       });
     }
     await this.queue.enqueue(payloads, sweep.spec.maxAttempts);
@@ -217,6 +262,7 @@ export class Coordinator {
           epochs: sweep.spec.epochs,
           patience: sweep.spec.patience,
           dataset: sweep.spec.dataset,
+          decisionEpochs: this.decisionEpochs(sweep),
         });
       } else if (status === "missing" && t.state === "running" && t.startedAt !== undefined && Date.now() - t.startedAt > 60_000) {
         // The job is gone but the trial never finished (its record outlived a queue flush).

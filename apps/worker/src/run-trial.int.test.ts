@@ -61,7 +61,7 @@ describe("runTrial", () => {
     const pending = runTrial({ ...payload, epochs: 5 }, { store, workerId: "w", token: "t1", backend: "wasm" });
     // The trial is claimed synchronously before training starts; flag it as soon as it runs.
     for (let i = 0; i < 200 && (await store.getTrial("s", 0))?.state !== "running"; i++) await new Promise((r) => setTimeout(r, 10));
-    await store.requestPrune("s", 0, "test");
+    await store.decideTrial("s", 0, 1, { prune: true, reason: "test" });
     const r = await pending;
     expect(r.state).toBe("pruned");
     expect((await store.epochs("s", 0)).length).toBe(1);

@@ -30,6 +30,8 @@ export interface RunTrialContext {
   log?: Logger;
   /** Backend to load (else HYPERQ_BACKEND, else the best available). */
   backend?: string;
+  /** Longest wait for the pruner's decision at a decision epoch; then training goes on. @defaultValue 5000 */
+  decisionWaitMs?: number;
   /** Where bundled datasets and relative paths resolve from. @defaultValue process.cwd() */
   baseDir?: string;
 }
@@ -58,6 +60,17 @@ async function datasetText(store: SweepStore, spec: DatasetSpec, baseDir: string
   }
   datasetTexts.set(key, got);
   return got;
+}
+
+/** Waits until the coordinator has judged the report at `epoch` (or `waitMs` passes: go on). */
+async function awaitPruneDecision(store: SweepStore, sweepId: string, n: number, epoch: number, waitMs: number): Promise<EpochDecision> {
+  const until = Date.now() + waitMs;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+    const d = await store.trialDecision(sweepId, n);
+    if (d.prune) return { decision: "stop", reason: "pruned" };
+    if (d.epoch >= epoch || Date.now() >= until) return { decision: "continue" };
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }
 
 /**
@@ -111,6 +124,10 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
     onEpoch: async (report: EpochReport) => {
       decision = await store.reportEpoch(sweepId, n, token, report);
       log.debug({ ...where, ...report }, "epoch");
+      if (decision.decision === "continue" && payload.decisionEpochs?.includes(report.epoch)) {
+        decision = await awaitPruneDecision(store, sweepId, n, report.epoch, ctx.decisionWaitMs ?? 5000);
+        if (decision.decision === "stop") log.info({ ...where, epoch: report.epoch }, "pruner says stop");
+      }
       return decision.decision;
     },
   });
@@ -120,7 +137,7 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
   const last = decision as EpochDecision;
   if (outcome.status === "stopped" && last.decision === "stop") {
     if (last.reason === "pruned") {
-      await store.pruneTrial(sweepId, n, token, `pruned after epoch ${outcome.epochs}`);
+      await store.pruneTrial(sweepId, n, token, `stopped after epoch ${outcome.epochs}`);
       log.info({ ...where, epoch: outcome.epochs }, "trial pruned");
       return { state: "pruned" };
     }

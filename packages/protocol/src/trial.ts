@@ -28,6 +28,11 @@ export interface TrialPayload {
   /** Early-stopping patience in epochs; 0 = off. */
   patience: number;
   dataset: DatasetSpec;
+  /**
+   * Epochs after which the worker waits (briefly) for the pruner's decision before training on,
+   * so a pruned trial stops exactly at the rung it was judged at. Empty without a pruner.
+   */
+  decisionEpochs?: number[];
 }
 
 /** After every epoch, from the training loop to the store (and the pruner). */

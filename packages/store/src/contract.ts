@@ -124,9 +124,14 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       await store.createTrial("s", 4, {}, 4);
       await store.claimTrial("s", 4, { workerId: "w", token: "t4" });
       await store.reportEpoch("s", 4, "t4", report(1, 0.05));
-      expect(await store.requestPrune("s", 4, "asha rung 1")).toBe(true);
+      expect(await store.trialDecision("s", 4)).toEqual({ epoch: 0 });
+      expect(await store.decideTrial("s", 4, 1, { prune: false })).toBe(true);
+      expect(await store.trialDecision("s", 4)).toEqual({ epoch: 1 });
+      expect(await store.decideTrial("s", 4, 1, { prune: true, reason: "asha rung 1" })).toBe(true);
+      expect(await store.trialDecision("s", 4)).toEqual({ epoch: 1, prune: "asha rung 1" });
       expect(await store.reportEpoch("s", 4, "t4", report(2, 0.04))).toEqual({ decision: "stop", reason: "pruned" });
-      expect(await store.pruneTrial("s", 4, "t4", "asha rung 1")).toBe(true);
+      expect(await store.pruneTrial("s", 4, "t4", "stopped after epoch 2")).toBe(true);
+      expect(await store.decideTrial("s", 4, 3, { prune: true })).toBe(false); // finished: nothing to decide
       const page = await store.leaderboard("s");
       expect(page.rows.map((r) => r.number)).toEqual([3, 1, 0, 2, 4]);
       expect(page.total).toBe(5);
@@ -134,7 +139,7 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       expect(p2.rows.map((r) => r.number)).toEqual([0, 2]);
       const pruned = await store.leaderboard("s", { states: ["pruned"] });
       expect(pruned.rows.map((r) => r.number)).toEqual([4]);
-      expect((await store.getTrial("s", 4))?.reason).toBe("asha rung 1");
+      expect((await store.getTrial("s", 4))?.reason).toBe("asha rung 1; stopped after epoch 2");
     });
 
     it("pauses, resumes and cancels; cancelling fails waiting trials and stops running ones", async () => {

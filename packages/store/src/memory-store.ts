@@ -25,6 +25,7 @@ interface MemTrial {
   record: TrialRecord;
   owner?: string;
   prune?: string;
+  decidedEpoch?: number;
   epochs: EpochReport[];
 }
 interface MemSweep {
@@ -148,6 +149,7 @@ export class MemorySweepStore implements SweepStore {
     r.epochsReported = 0;
     delete r.bestValLoss;
     t.owner = owner.token;
+    delete t.decidedEpoch;
     this.emit({ type: "trial.started", sweepId, trial: number, at: now, workerId: owner.workerId, attempt: r.attempts });
     return { ok: true, attempt: r.attempts, record: clone(r) };
   }
@@ -179,10 +181,12 @@ export class MemorySweepStore implements SweepStore {
     s.record.counts[state]++;
     r.state = state;
     r.finishedAt = now;
+    // A pruned trial keeps the pruner's reason, followed by the worker's words.
+    const reason = state === "pruned" && t.prune ? (extra.reason ? `${t.prune}; ${extra.reason}` : t.prune) : extra.reason;
     delete t.prune;
-    if (extra.reason) r.reason = extra.reason;
+    if (reason) r.reason = reason;
     const event: HyperqEvent = { type: "trial.finished", sweepId: r.sweepId, trial: r.number, at: now, state };
-    if (extra.reason) event.reason = extra.reason;
+    if (reason) event.reason = reason;
     if (state === "complete" && extra.metrics) {
       r.metrics = clone(extra.metrics);
       event.valLoss = extra.metrics.valLoss;
@@ -218,11 +222,18 @@ export class MemorySweepStore implements SweepStore {
     return this.finishChecked(sweepId, number, "pruned", token, now, { reason });
   }
 
-  async requestPrune(sweepId: string, number: number, reason: string): Promise<boolean> {
+  async decideTrial(sweepId: string, number: number, epoch: number, decision: { prune: boolean; reason?: string }): Promise<boolean> {
     const t = this.sweep(sweepId)?.trials.get(number);
     if (!t || t.record.state !== "running") return false;
-    t.prune = reason;
+    t.decidedEpoch = Math.max(t.decidedEpoch ?? 0, epoch);
+    if (decision.prune) t.prune = decision.reason ?? "pruned";
     return true;
+  }
+
+  async trialDecision(sweepId: string, number: number): Promise<{ epoch: number; prune?: string }> {
+    const t = this.sweep(sweepId)?.trials.get(number);
+    const epoch = t?.decidedEpoch ?? 0;
+    return t?.prune ? { epoch, prune: t.prune } : { epoch };
   }
 
   async leaderboard(sweepId: string, query: LeaderboardQuery = {}): Promise<LeaderboardPage> {

@@ -242,8 +242,14 @@ export class RedisSweepStore implements SweepStore {
     return (await this.finish(sweepId, number, "pruned", token, now, { reason })) === 1;
   }
 
-  async requestPrune(sweepId: string, number: number, reason: string): Promise<boolean> {
-    return (await this.run("request-prune", [this.keys.trial(sweepId, number)], [reason])) === 1;
+  async decideTrial(sweepId: string, number: number, epoch: number, decision: { prune: boolean; reason?: string }): Promise<boolean> {
+    const args = [epoch, decision.prune ? "1" : "0", decision.reason ?? "pruned"];
+    return (await this.run("decide-trial", [this.keys.trial(sweepId, number)], args)) === 1;
+  }
+
+  async trialDecision(sweepId: string, number: number): Promise<{ epoch: number; prune?: string }> {
+    const [epoch, prune] = await this.redis.hmget(this.keys.trial(sweepId, number), "decidedEpoch", "prune");
+    return prune ? { epoch: Number(epoch ?? 0), prune } : { epoch: Number(epoch ?? 0) };
   }
 
   async leaderboard(sweepId: string, query: LeaderboardQuery = {}): Promise<LeaderboardPage> {

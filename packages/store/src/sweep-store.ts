@@ -111,8 +111,13 @@ export interface SweepStore {
   failTrial(sweepId: string, number: number, token: string | null, reason: string, now?: number): Promise<boolean>;
   /** running → pruned from the owner, at the epoch reached. */
   pruneTrial(sweepId: string, number: number, token: string, reason: string, now?: number): Promise<boolean>;
-  /** Asks a running trial to stop as pruned at its next epoch report (the pruner's decision). */
-  requestPrune(sweepId: string, number: number, reason: string): Promise<boolean>;
+  /**
+   * Records the pruner's decision on a running trial's report at `epoch`: with `prune`, the trial
+   * stops as pruned at its next epoch report (its worker, waiting for this decision, stops at once).
+   */
+  decideTrial(sweepId: string, number: number, epoch: number, decision: { prune: boolean; reason?: string }): Promise<boolean>;
+  /** The latest epoch a decision was recorded for (0 if none), and the prune reason if any. */
+  trialDecision(sweepId: string, number: number): Promise<{ epoch: number; prune?: string }>;
 
   /** Complete trials by validation loss, then pruned ones by their best intermediate loss. */
   leaderboard(sweepId: string, query?: LeaderboardQuery): Promise<LeaderboardPage>;

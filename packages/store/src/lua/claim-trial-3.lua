@@ -18,7 +18,7 @@ if state == 'waiting' then
 end
 -- A new attempt starts its epoch history afresh.
 redis.call('HSET', KEYS[1], 'state', 'running', 'owner', ARGV[1], 'workerId', ARGV[2], 'epochsReported', 0)
-redis.call('HDEL', KEYS[1], 'bestValLoss')
+redis.call('HDEL', KEYS[1], 'bestValLoss', 'decidedEpoch')
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', cjson.encode({
   type = 'trial.started', sweepId = ARGV[4], trial = tonumber(ARGV[5]), at = tonumber(ARGV[3]),
   workerId = ARGV[2], attempt = attempt }))

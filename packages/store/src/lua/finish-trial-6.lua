@@ -15,13 +15,19 @@ if ARGV[2] ~= '' then
 end
 local new = ARGV[1]
 local n = ARGV[8]
+local reason = ARGV[5]
+-- A pruned trial keeps the pruner's reason, followed by the worker's words.
+local why = redis.call('HGET', KEYS[1], 'prune')
+if new == 'pruned' and why then
+  if reason ~= '' then reason = why .. '; ' .. reason else reason = why end
+end
 redis.call('HSET', KEYS[1], 'state', new, 'finishedAt', ARGV[3])
 redis.call('HDEL', KEYS[1], 'prune')
 redis.call('HINCRBY', KEYS[2], 'n:' .. state, -1)
 redis.call('HINCRBY', KEYS[2], 'n:' .. new, 1)
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[5]) end
+if reason ~= '' then redis.call('HSET', KEYS[1], 'reason', reason) end
 local ev = { type = 'trial.finished', sweepId = ARGV[7], trial = tonumber(n), at = tonumber(ARGV[3]), state = new }
-if ARGV[5] ~= '' then ev.reason = ARGV[5] end
+if reason ~= '' then ev.reason = reason end
 if new == 'complete' then
   redis.call('HSET', KEYS[1], 'metrics', ARGV[4])
   local loss = tonumber(ARGV[6])
