@@ -49,6 +49,10 @@ describe("runTrial", () => {
     expect(t?.metrics?.naiveMae).toBeGreaterThan(5); // S&P 500 index points
     expect(t?.metrics?.maeRatio).toBeCloseTo(t!.metrics!.valMae / t!.metrics!.naiveMae, 10);
     expect((await store.epochs("s", 0)).map((e) => e.epoch)).toEqual([1, 2]);
+    // The scalers (fitted on the training rows) travel with the result.
+    expect(t?.metrics?.data?.featureScaler.columns).toEqual(["close", "volume"]);
+    expect(t?.metrics?.data?.targetTransform).toBe("log-return");
+    expect(t?.metrics?.data?.splits.train?.firstDate).toBe("2000-01-03");
     // A duplicate delivery of the same job cannot run it again.
     expect((await runTrial(payload, { store, workerId: "w2", token: "t2", backend: "wasm" })).state).toBe("skipped");
   });

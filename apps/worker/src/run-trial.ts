@@ -3,12 +3,13 @@ import {
   type DatasetSpec,
   type EpochReport,
   type Logger,
+  type TrialData,
   type TrialMetrics,
   type TrialPayload,
   type TrialState,
 } from "@hyperq/protocol";
 import type { EpochDecision, SweepStore } from "@hyperq/store";
-import { DatasetError, evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "@hyperq/timeseries";
+import { DatasetError, type DatasetMeta, evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "@hyperq/timeseries";
 import { initBackend, trainModel } from "@hyperq/models";
 
 /** A fault that retrying cannot fix: the trial is failed in the store and BullMQ should not retry. */
@@ -60,6 +61,23 @@ async function datasetText(store: SweepStore, spec: DatasetSpec, baseDir: string
   }
   datasetTexts.set(key, got);
   return got;
+}
+
+/** What the result keeps of the prepared dataset: enough to map predictions back to original units. */
+function trialData(meta: DatasetMeta): TrialData {
+  const splits: TrialData["splits"] = {};
+  for (const [name, sp] of Object.entries(meta.splits)) splits[name] = { rows: sp.rows, firstDate: sp.firstDate, lastDate: sp.lastDate };
+  return {
+    features: meta.features,
+    target: meta.target,
+    targetTransform: meta.targetTransform,
+    horizon: meta.horizon,
+    splits,
+    featureScaler: meta.featureScaler,
+    targetScaler: meta.targetScaler,
+    targetMean: meta.targetMean,
+    contentHash: meta.contentHash,
+  };
 }
 
 /** Waits until the coordinator has judged the report at `epoch` (or `waitMs` passes: go on). */
@@ -157,6 +175,7 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
     durationMs: Math.round(performance.now() - started),
     backend: backend.name,
     workerId,
+    data: trialData(prepared.meta),
   };
   if (await store.completeTrial(sweepId, n, token, metrics)) {
     log.info({ ...where, valLoss: metrics.valLoss, valMae: metrics.valMae, naiveMae: metrics.naiveMae, epochs: metrics.epochs, ms: metrics.durationMs }, "trial complete");

@@ -3,22 +3,63 @@
  * training is synchronous between awaits and would otherwise block the worker's event loop, so
  * the job lock would not be renewed and BullMQ would hand the same trial to a second worker. The
  * child keeps its store connection, backend and prepared datasets across the trials it runs.
+ *
+ * The child lives and dies with its worker:
+ * - worker gone (SIGKILL, OOM, crash): the IPC channel closes and the parent pid changes; the child
+ *   exits at once, and it checks before every store write, so an orphan never trains on or reports
+ *   (its trial is retried elsewhere once BullMQ sees the lock lapse).
+ * - SIGINT (Ctrl-C in a terminal reaches the whole process group): ignored; the worker decides
+ *   whether the trial finishes within the grace period or is handed back.
+ * - SIGTERM: the worker stopping trials at once (grace period over); exit now, the worker has
+ *   already handed the trial back.
  */
-import { randomUUID } from "node:crypto";
 import type { SandboxedJob } from "bullmq";
 import type { TrialPayload } from "@hyperq/protocol";
-import { RedisSweepStore, connectRedis } from "@hyperq/store";
+import { RedisSweepStore, connectRedis, type SweepStore } from "@hyperq/store";
 import { processEnvSchema } from "./env.ts";
 import { jsonLogger } from "./log.ts";
 import { runTrial, type RunTrialResult } from "./run-trial.ts";
+import { attemptToken } from "./token.ts";
 
 const env = processEnvSchema.parse(process.env);
 const log = jsonLogger({ proc: "trial", workerId: env.HYPERQ_WORKER_ID, pid: process.pid }, env.HYPERQ_LOG_LEVEL);
-let store: RedisSweepStore | undefined;
+let store: SweepStore | undefined;
 
-export default async function processTrial(job: SandboxedJob<TrialPayload>): Promise<RunTrialResult> {
-  store ??= new RedisSweepStore(connectRedis(env.REDIS_URL), { keyPrefix: env.HYPERQ_PREFIX });
-  const token = `${env.HYPERQ_WORKER_ID}/${job.attemptsMade}/${randomUUID()}`;
+const parentPid = process.ppid;
+/** True once the worker that forked this process is gone (this process was re-parented or cut off). */
+function orphaned(): boolean {
+  return process.ppid !== parentPid || process.connected === false;
+}
+function exitIfOrphaned(): void {
+  if (!orphaned()) return;
+  log.warn({ parentPid }, "worker process is gone: trial process exits without writing anything more");
+  process.exit(1);
+}
+process.on("disconnect", exitIfOrphaned);
+process.removeAllListeners("SIGINT");
+process.on("SIGINT", () => undefined);
+process.removeAllListeners("SIGTERM");
+process.on("SIGTERM", () => process.exit(143));
+
+/** The store, with every call refused (and the process ended) once the worker is gone. */
+function guarded(inner: SweepStore): SweepStore {
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]): unknown => {
+        exitIfOrphaned();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+export default async function processTrial(job: SandboxedJob<TrialPayload>, bullToken?: string): Promise<RunTrialResult> {
+  exitIfOrphaned();
+  store ??= guarded(new RedisSweepStore(connectRedis(env.REDIS_URL), { keyPrefix: env.HYPERQ_PREFIX }));
+  // The worker can derive the same token from the job it handed us (to hand the trial back).
+  const token = attemptToken(env.HYPERQ_WORKER_ID, job.attemptsMade, bullToken);
   const ctx = { store, workerId: env.HYPERQ_WORKER_ID, token, log, ...(env.HYPERQ_BACKEND ? { backend: env.HYPERQ_BACKEND } : {}) };
   return runTrial(job.data, ctx);
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "bullmq";
+import { Worker, type Job } from "bullmq";
 import { TRIALS_QUEUE, bullPrefix, silentLogger, trialJobId, type Logger, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type WorkerInfo } from "@hyperq/store";
 import type { RunTrialResult } from "./run-trial.ts";
+import { attemptToken } from "./token.ts";
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -31,8 +32,17 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   id: string;
-  /** Stops taking trials and waits up to `graceMs` for running ones, then stops them (they are retried elsewhere). */
+  /**
+   * Stops taking trials and waits up to `graceMs` for running ones; then hands them back to the
+   * queue at once (another worker runs them, no attempt is spent) and stops their processes. A
+   * second call with `graceMs` 0 while closing cuts the wait short (a second Ctrl-C).
+   */
   close(graceMs?: number): Promise<void>;
+}
+
+/** BullMQ keeps its pool of sandboxed processes private; the worker needs to stop them at once. */
+function trialProcesses(worker: Worker): { clean(): Promise<void> } | undefined {
+  return (worker as unknown as { childPool?: { clean(): Promise<void> } }).childPool;
 }
 
 /**
@@ -78,6 +88,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     current: [],
   };
   const current = new Set<string>();
+  /** Jobs this worker holds (their lock tokens let it hand them back). */
+  const active = new Map<string, Job<TrialPayload, RunTrialResult>>();
   const announce = async () => {
     info.seenAt = Date.now();
     info.current = [...current];
@@ -85,16 +97,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   };
 
   worker.on("active", (job) => {
+    if (job.id) active.set(job.id, job);
     current.add(trialJobId(job.data.sweepId, job.data.trialNumber));
     void announce();
   });
   worker.on("completed", (job, result) => {
+    if (job.id) active.delete(job.id);
     current.delete(trialJobId(job.data.sweepId, job.data.trialNumber));
     if (result?.metrics?.backend) info.backend = result.metrics.backend;
     log.info({ sweepId: job.data.sweepId, trial: job.data.trialNumber, state: result?.state, valLoss: result?.metrics?.valLoss }, "trial done");
     void announce();
   });
   worker.on("failed", (job, err) => {
+    if (job?.id) active.delete(job.id);
     if (job) current.delete(trialJobId(job.data.sweepId, job.data.trialNumber));
     log.warn({ sweepId: job?.data.sweepId, trial: job?.data.trialNumber, attempt: job?.attemptsMade, err: err.message }, "trial attempt failed");
     void announce();
@@ -106,22 +121,45 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const heartbeat = setInterval(() => void announce(), opts.heartbeatMs ?? 5000);
   log.info({ workerId: id, concurrency, prefix: keyPrefix }, "worker started");
 
+  /** Gives every running trial back to the queue, then stops the trial processes. */
+  const handBack = async () => {
+    for (const job of [...active.values()]) {
+      const where = { sweepId: job.data.sweepId, trial: job.data.trialNumber };
+      try {
+        if (job.token) await job.moveToWait(job.token);
+        log.warn({ ...where, token: attemptToken(id, job.attemptsMade, job.token) }, "trial handed back to the queue");
+      } catch (e) {
+        // Finished meanwhile, or the lock already lapsed (then BullMQ's stalled check re-runs it).
+        log.warn({ ...where, err: (e as Error).message }, "could not hand a trial back");
+      }
+    }
+    await trialProcesses(worker)?.clean();
+  };
+
   let closing: Promise<void> | undefined;
+  let stopNow: () => void = () => undefined;
+  const now = new Promise<void>((r) => (stopNow = r));
   return {
     id,
     close(graceMs = 30_000) {
-      closing ??= (async () => {
+      if (closing) {
+        if (graceMs <= 0) stopNow();
+        return closing;
+      }
+      closing = (async () => {
         log.info({ workerId: id, graceMs }, "worker stopping: no new trials");
         let timer: NodeJS.Timeout | undefined;
         const graceful = worker.close();
-        const timedOut = await Promise.race([
-          graceful.then(() => false),
-          new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+        const finished = await Promise.race([
+          graceful.then(() => true),
+          new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs))),
+          now.then(() => false),
         ]);
         clearTimeout(timer);
-        if (timedOut) {
-          log.warn({ workerId: id }, "grace period over: stopping running trials (they will be retried)");
-          await worker.close(true);
+        if (!finished) {
+          log.warn({ workerId: id, trials: [...current] }, "stopping running trials now: they go back to the queue");
+          await handBack();
+          await graceful;
         }
         clearInterval(heartbeat);
         await store.removeWorker(id).catch(() => undefined);

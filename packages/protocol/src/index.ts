@@ -53,8 +53,9 @@ export {
   isFinishedTrialState,
   epochReportSchema,
   trialMetricsSchema,
+  trialDataSchema,
 } from "./trial.ts";
-export type { TrialState, SweepState, TrialPayload, EpochReport, TrialMetrics, TrialRecord, FlatParams } from "./trial.ts";
+export type { TrialData, TrialState, SweepState, TrialPayload, EpochReport, TrialMetrics, TrialRecord, FlatParams } from "./trial.ts";
 export type { HyperqEvent, HyperqEventType, StoredEvent } from "./events.ts";
 export {
   DEFAULT_KEY_PREFIX,

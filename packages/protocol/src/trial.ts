@@ -46,6 +46,30 @@ export const epochReportSchema = z.strictObject({
 });
 export type EpochReport = z.output<typeof epochReportSchema>;
 
+const scalerParamsSchema = z.object({
+  kind: z.string(),
+  columns: z.array(z.string()),
+  offset: z.array(z.number()),
+  scale: z.array(z.number()),
+});
+
+/**
+ * The data a trial was scored on, stored with its result: columns, chronological splits and the
+ * scalers fitted on the training rows, so its predictions can be mapped back to original units.
+ */
+export const trialDataSchema = z.object({
+  features: z.array(z.string()),
+  target: z.string(),
+  targetTransform: z.string(),
+  horizon: z.number().int(),
+  splits: z.record(z.string(), z.object({ rows: z.number().int(), firstDate: z.string(), lastDate: z.string() })),
+  featureScaler: scalerParamsSchema,
+  targetScaler: scalerParamsSchema,
+  targetMean: z.number(),
+  contentHash: z.string(),
+});
+export type TrialData = z.output<typeof trialDataSchema>;
+
 /** A finished trial's figures. `valLoss` (scaled MSE on the validation split) is the objective. */
 export const trialMetricsSchema = z.strictObject({
   valLoss: z.number(),
@@ -66,6 +90,8 @@ export const trialMetricsSchema = z.strictObject({
   durationMs: z.number().min(0),
   backend: z.string(),
   workerId: z.string(),
+  /** Columns, splits and scalers the trial was trained and scored with. */
+  data: trialDataSchema.optional(),
 });
 export type TrialMetrics = z.output<typeof trialMetricsSchema>;
 
