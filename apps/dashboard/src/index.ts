@@ -1,0 +1,25 @@
+/**
+ * @hyperq/dashboard — a live, ranked view of every sweep: JSON API, Server-Sent Events and pages.
+ *
+ * ```ts
+ * import { RedisSweepStore, connectRedis } from "@hyperq/store";
+ * import { startDashboard, trialsToCsv } from "@hyperq/dashboard";
+ * const store = new RedisSweepStore(connectRedis("redis://127.0.0.1:6379"));
+ * const d = await startDashboard({ store, port: 8787, token: process.env.HYPERQ_TOKEN });
+ * // `hyperq sweep export` reuses the same CSV:
+ * const csv = trialsToCsv(sweep, await store.listTrials(sweep.id));
+ * ```
+ */
+export { createServer, summarizeSweep, HttpError } from "./server.ts";
+export type { DashboardDeps, DashboardApp, SweepSummary } from "./server.ts";
+export { startDashboard, isLoopback } from "./start.ts";
+export type { StartDashboardOptions, RunningDashboard } from "./start.ts";
+export { trialsToCsv, trialsToJson, trialsToRows, paramColumns } from "./export.ts";
+export type { TrialRow } from "./export.ts";
+export { paramImportance, sweepHistory, paramAxes } from "./analysis.ts";
+export type { ImportanceReport, ParamImportance, SweepHistory, ParamAxis } from "./analysis.ts";
+export { rankTrials, sortTrials } from "./ranking.ts";
+export type { SortKey, SortDir } from "./ranking.ts";
+export { createFixtureSweep } from "./fixture.ts";
+export type { FixtureOptions } from "./fixture.ts";
+export type { DashboardLogger } from "./log.ts";

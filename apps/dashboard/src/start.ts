@@ -1,0 +1,76 @@
+import type { AddressInfo } from "node:net";
+import type { SweepStore } from "@hyperq/store";
+import { noopLogger, type DashboardLogger } from "./log.ts";
+import { createServer, type DashboardDeps } from "./server.ts";
+
+export interface StartDashboardOptions {
+  store: SweepStore;
+  /** 0 picks a free port. */
+  port: number;
+  /** Interface to bind. @defaultValue "127.0.0.1" (this machine only) */
+  host?: string;
+  /** HYPERQ_TOKEN: enables control actions; when bound beyond localhost, reads need it too. */
+  token?: string;
+  log?: DashboardLogger;
+  /** Passed to createServer (SSE and cache tuning, worker staleness). */
+  server?: Pick<DashboardDeps, "sse" | "cache" | "workerStaleMs">;
+}
+
+export interface RunningDashboard {
+  /** e.g. "http://127.0.0.1:8787" */
+  url: string;
+  port: number;
+  /** Stops listening, ends SSE streams and the event reader; leaves the store open. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Serves the dashboard. On localhost (the default) reading is open and the Host header must name
+ * localhost (no DNS rebinding); elsewhere reading needs the token when one is set.
+ *
+ * ```ts
+ * const d = await startDashboard({ store, port: 8787, token: process.env.HYPERQ_TOKEN });
+ * log.info({ url: d.url }, "dashboard up");
+ * ```
+ */
+export async function startDashboard(opts: StartDashboardOptions): Promise<RunningDashboard> {
+  const host = opts.host ?? "127.0.0.1";
+  const log = opts.log ?? noopLogger;
+  const local = isLoopback(host);
+  const deps: DashboardDeps = { store: opts.store, log, ...opts.server };
+  if (opts.token !== undefined && opts.token !== "") deps.token = opts.token;
+  if (local) deps.allowedHosts = ["127.0.0.1", "localhost", "[::1]", "::1", host.toLowerCase()];
+  else if (deps.token) deps.tokenForReads = true;
+  else log.warn({ host }, "dashboard bound beyond localhost without HYPERQ_TOKEN: anyone who reaches it can read every sweep; control actions are disabled");
+  const app = createServer(deps);
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
+    const s = app.listen(opts.port, host);
+    s.once("listening", () => resolve(s));
+    s.once("error", (e: NodeJS.ErrnoException) => {
+      app.dispose();
+      reject(new Error(e.code === "EADDRINUSE" ? `port ${opts.port} on ${host} is in use; pick another with --port` : `cannot listen on ${host}:${opts.port}: ${e.message}`));
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  const url = `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${port}`;
+  log.info({ url, control: deps.token !== undefined, tokenForReads: deps.tokenForReads ?? false }, "dashboard listening");
+  void app.warm().catch((e: unknown) => log.warn({ err: String(e) }, "could not preload the running sweeps' trials"));
+  return {
+    url,
+    port,
+    close: async () => {
+      app.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
