@@ -4,8 +4,11 @@
  * python3-torch is installed. Compare ratios from one sitting only: the machines are shared and noisy.
  *
  * Usage: tsx scripts/bench-train.ts [--backends wasm,cpu] [--variants multi,single,...] [--configs seed,large]
- *        [--samples 1024] [--epochs 3] [--no-torch]
- * Each backend runs in its own child process (a process holds one tfjs backend).
+ *        [--samples 1024] [--epochs 3] [--no-torch] [--no-memory]
+ * Each backend runs in its own child process (a process holds one tfjs backend); the cpu backend runs
+ * only the multi variant on 64 samples unless --variants / --samples say otherwise. Unless --no-memory,
+ * the wasm child also trains one batch of the largest supported model (H256 L3 B128 T120, multi and
+ * bidirectional) and prints the wasm heap it needed (the heap is 4 GiB at most).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -14,7 +17,7 @@ import { fileURLToPath } from "node:url";
 // The packages' public entry points (the root has no workspace links of its own).
 import { DEFAULT_HYPERPARAMS, MODEL_VARIANTS } from "../packages/protocol/src/index.ts";
 import type { Hyperparams, ModelVariant } from "../packages/protocol/src/index.ts";
-import { createRng, initBackend, trainModel } from "../packages/models/src/index.ts";
+import { createRng, engineMemory, initBackend, trainModel } from "../packages/models/src/index.ts";
 
 interface BenchConfig {
   name: string;
@@ -34,6 +37,8 @@ interface Row {
   config: string;
   variant: string;
   samplesPerS: number;
+  /** Per second of this process's CPU time: steadier than wall time on a contended machine. */
+  samplesPerCpuS: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -60,6 +65,8 @@ async function child(): Promise<void> {
     for (const variant of arg("variants", MODEL_VARIANTS.join(",")).split(",") as ModelVariant[]) {
       const hyperparams: Hyperparams = { ...DEFAULT_HYPERPARAMS, variant, hidden_size: c.H, num_layers: c.L, batch_size: c.B, seq_len: c.T };
       let ms = 0;
+      let cpuStart: NodeJS.CpuUsage | undefined;
+      let cpuMs = 0;
       // Epoch 1 is the warm-up (first-call costs); the rest are timed.
       await trainModel({
         hyperparams,
@@ -69,18 +76,59 @@ async function child(): Promise<void> {
         data,
         onEpoch: (r) => {
           if (r.epoch > 1) ms += r.durationMs;
+          if (r.epoch === 1) cpuStart = process.cpuUsage();
+          if (r.epoch === epochs + 1 && cpuStart !== undefined) {
+            const d = process.cpuUsage(cpuStart);
+            cpuMs = (d.user + d.system) / 1000;
+          }
           return "continue";
         },
       });
-      const row: Row = { backend: backend.name, config: c.name, variant, samplesPerS: Math.round((epochs * n) / (ms / 1000)) };
+      const row: Row = {
+        backend: backend.name,
+        config: c.name,
+        variant,
+        samplesPerS: Math.round((epochs * n) / (ms / 1000)),
+        samplesPerCpuS: Math.round((epochs * n) / (cpuMs / 1000)),
+      };
       console.log(JSON.stringify(row));
+      console.error(`${row.backend} ${c.name} ${variant}: ${row.samplesPerS} samples/s`);
     }
+  }
+  if (backend.name === "wasm" && !process.argv.includes("--no-memory")) await memoryCheck();
+}
+
+/** One batch of the largest model the issue requires (H256 L3 B128 T120) must fit the wasm heap. */
+async function memoryCheck(): Promise<void> {
+  const [H, L, B, T] = [256, 3, 128, 120];
+  const rng = createRng(1);
+  const rand = (k: number) => Float32Array.from({ length: k }, () => rng.next() * 2 - 1);
+  const data = {
+    seqLen: T,
+    features: FEATURES,
+    horizon: 1,
+    train: { n: B, x: rand(B * T * FEATURES), y: rand(B) },
+    val: { n: 8, x: rand(8 * T * FEATURES), y: rand(8) },
+  };
+  for (const variant of ["multi", "bidirectional"] as const) {
+    const started = performance.now();
+    const hyperparams: Hyperparams = { ...DEFAULT_HYPERPARAMS, variant, hidden_size: H, num_layers: L, batch_size: B, seq_len: T };
+    const outcome = await trainModel({ hyperparams, epochs: 1, patience: 0, seed: 1, data });
+    const heap = engineMemory().wasmHeapBytes ?? 0;
+    console.error(
+      `memory check: ${variant} H${H} L${L} B${B} T${T}: ${outcome.status}, one batch in ${((performance.now() - started) / 1000).toFixed(1)} s, wasm heap ${(heap / 2 ** 20).toFixed(0)} MiB of 4096`,
+    );
   }
 }
 
-function torchReference(script: string, c: BenchConfig): number | undefined {
+/** Debian's python3-torch lives under /usr/bin/python3, which may not be the python3 on PATH. */
+function torchPython(): string | undefined {
+  return ["/usr/bin/python3", "python3"].find((py) => spawnSync(py, ["-c", "import torch"]).status === 0);
+}
+
+function torchReference(python: string, script: string, c: BenchConfig): number | undefined {
   try {
-    const out = execFileSync("python3", [script, String(c.H), String(c.L), String(c.B), String(c.T), "1024", "3"], { encoding: "utf8" });
+    const out = execFileSync(python, [script, String(c.H), String(c.L), String(c.B), String(c.T), "1024", "3"], { encoding: "utf8" });
     const parsed = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { samples_per_s?: number };
     return parsed.samples_per_s;
   } catch {
@@ -94,10 +142,18 @@ async function main(): Promise<void> {
   const root = resolve(dirname(self), "..");
   const backends = arg("backends", "wasm,cpu").split(",");
   const passOn = ["variants", "configs", "samples", "epochs"].flatMap((k) => (process.argv.includes(`--${k}`) ? [`--${k}`, arg(k, "")] : []));
+  if (process.argv.includes("--no-memory")) passOn.push("--no-memory");
   const rows: Row[] = [];
   for (const backend of backends) {
-    // The cpu backend is ~10× slower: fewer samples keep the sitting short.
-    const extra = backend === "cpu" && !process.argv.includes("--samples") ? ["--samples", "128", "--epochs", "1"] : [];
+    // The cpu backend is ~20× slower: unless told otherwise it runs the seed's MultiLSTM only, on
+    // fewer samples, to keep the sitting short.
+    const extra =
+      backend === "cpu"
+        ? [
+            ...(process.argv.includes("--samples") ? [] : ["--samples", "64", "--epochs", "1"]),
+            ...(process.argv.includes("--variants") ? [] : ["--variants", "multi"]),
+          ]
+        : [];
     const r = spawnSync(process.execPath, [...process.execArgv, self, "--child", "--backend", backend, ...passOn, ...extra], {
       cwd: root,
       encoding: "utf8",
@@ -109,26 +165,27 @@ async function main(): Promise<void> {
 
   const torchScript = resolve(root, "../shared/bench/torch_lstm_ref.py");
   const torch = new Map<string, number>();
-  const hasTorch = !process.argv.includes("--no-torch") && existsSync(torchScript) && spawnSync("python3", ["-c", "import torch"]).status === 0;
+  const python = process.argv.includes("--no-torch") || !existsSync(torchScript) ? undefined : torchPython();
+  const hasTorch = python !== undefined;
   if (hasTorch) {
     for (const name of new Set(rows.map((r) => r.config))) {
       const c = CONFIGS[name];
-      const sps = c === undefined ? undefined : torchReference(torchScript, c);
+      const sps = c === undefined ? undefined : torchReference(python, torchScript, c);
       if (sps !== undefined) torch.set(name, sps);
     }
   }
 
-  console.log("\n| backend | config | variant | samples/s | × PyTorch MultiLSTM |");
-  console.log("|---|---|---|---|---|");
+  console.log("\n| backend | config | variant | samples/s | × PyTorch MultiLSTM | samples/CPU-s |");
+  console.log("|---|---|---|---|---|---|");
   for (const r of rows) {
     const c = CONFIGS[r.config] as BenchConfig;
     const ref = torch.get(r.config);
     const ratio = ref === undefined ? "—" : (r.samplesPerS / ref).toFixed(2);
-    console.log(`| ${r.backend} | H${c.H} L${c.L} B${c.B} T${c.T} | ${r.variant} | ${r.samplesPerS} | ${ratio} |`);
+    console.log(`| ${r.backend} | H${c.H} L${c.L} B${c.B} T${c.T} | ${r.variant} | ${r.samplesPerS} | ${ratio} | ${r.samplesPerCpuS} |`);
   }
   for (const [name, sps] of torch) {
     const c = CONFIGS[name] as BenchConfig;
-    console.log(`| pytorch (1 thread) | H${c.H} L${c.L} B${c.B} T${c.T} | multi | ${sps} | 1.00 |`);
+    console.log(`| pytorch (1 thread) | H${c.H} L${c.L} B${c.B} T${c.T} | multi | ${sps} | 1.00 | — |`);
   }
   if (!hasTorch) console.log("\nPyTorch not importable (apt-get install python3-torch): no ratios printed.");
 }

@@ -1,0 +1,26 @@
+/**
+ * @hyperq/models — the seed's six LSTM variants in TensorFlow.js, the training loop and the engine
+ * (backend choice, the fused LSTM op with hand-written backpropagation through time).
+ *
+ * ```ts
+ * import { initBackend, trainModel } from "@hyperq/models";
+ * const backend = await initBackend();            // tensorflow-gpu > tensorflow > wasm > cpu, or HYPERQ_BACKEND
+ * const outcome = await trainModel({
+ *   hyperparams, epochs: 50, patience: 5, seed: payload.seed, data,   // data: windows from @hyperq/timeseries
+ *   onEpoch: async (report) => ((await shouldPrune(report)) ? "stop" : "continue"),
+ * });
+ * if (outcome.status === "diverged") fail(outcome.reason);
+ * ```
+ */
+export { trainModel, evaluate } from "./train.ts";
+export type { WindowSet, TrainingData, TrainOptions, TrainOutcome, EpochDecision } from "./train.ts";
+export { buildModel, expectedParamCount, lstmParamCount } from "./models.ts";
+export type { ModelConfig, SequenceModel, WeightSnapshot, ApplyOptions } from "./models.ts";
+export { initBackend, activeBackend, engineMemory, BackendUnavailableError, BACKEND_NAMES } from "./engine/backend.ts";
+export type { BackendInfo, BackendName, EngineMemory } from "./engine/backend.ts";
+export { learningRateAt, createOptimizer, clipByGlobalNorm } from "./optim.ts";
+export type { Optimizer, OptimizerOptions } from "./optim.ts";
+export { lstmSequence } from "./engine/lstm-op.ts";
+export type { LstmResult } from "./engine/lstm-op.ts";
+export { createRng, deriveSeed } from "./rng.ts";
+export type { Rng } from "./rng.ts";
