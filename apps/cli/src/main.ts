@@ -11,6 +11,7 @@ import { connectRedis } from "@hyperq/store";
 import { UsageError, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
+import { evaluateTop } from "./evaluate.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -72,6 +73,12 @@ export function buildProgram(config: Config): Command {
       if (o.format !== "csv" && o.format !== "json") throw new UsageError(`--format must be csv or json, but got ${JSON.stringify(o.format)}`);
       return withStore(config, (s) => exportTrials(s, id, o.format as "csv" | "json", o.out));
     });
+  sweep
+    .command("evaluate <sweep>")
+    .description("retrain the best trials with their seeds and score them on the held-out test part")
+    .option("--top <k>", "how many of the best trials", int("--top", 1), 3)
+    .action((id: string, o: { top: number }) => withStore(config, (s) => evaluateTop(s, id, o.top, config)));
+
   program
     .command("leaderboard <sweep>")
     .description("the ranked trials of a sweep")

@@ -64,7 +64,7 @@ describe("the dashboard during a real sweep", () => {
 
     const rowsNow = () => page.locator("#leaderboard tbody tr[data-state='complete']").count();
     // Rows arrive while the sweep runs, without reloading the page.
-    await expect.poll(rowsNow, { timeout: 120_000, intervals: [250] }).toBeGreaterThan(0);
+    await expect.poll(rowsNow, { timeout: 120_000, interval: 250 }).toBeGreaterThan(0);
     const firstSeen = await rowsNow();
     await waitFor("the sweep to complete", async () => (await d.store.getSweep(id))?.state === "complete", 180_000, 500);
     await expect.poll(rowsNow, { timeout: 5000 }).toBe(6);

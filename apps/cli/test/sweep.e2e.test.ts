@@ -90,5 +90,19 @@ space:
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/rank\s+trial\s+state\s+val_loss/);
     expect(table.stdout).toContain("naive");
+
+    // The held-out test part, for the best trials only: retrained from their seeds, the validation
+    // loss comes out as stored (same weights, same batches), and the test MAE is scored.
+    const ev = await d.run(["sweep", "evaluate", id, "--top", "2"]);
+    expect(ev.code, ev.stderr).toBe(0);
+    const lines = ev.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^test part: \d+ rows/);
+    const body = lines.slice(3).map((l) => l.trim().split(/\s+/));
+    expect(body).toHaveLength(2);
+    for (const [, trial, stored, retrained, , testMae, naiveMae] of body) {
+      expect(retrained, `trial ${trial}`).toBe(stored);
+      expect(Number(testMae)).toBeGreaterThan(0);
+      expect(Number(naiveMae)).toBeGreaterThan(0);
+    }
   });
 });

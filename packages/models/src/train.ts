@@ -43,6 +43,11 @@ export interface TrainOptions {
   data: TrainingData;
   /** Called after every epoch; return "stop" to end training now (pruned/cancelled) — may be async. */
   onEpoch?: (report: EpochReport) => EpochDecision | Promise<EpochDecision>;
+  /**
+   * Windows never used for training or selection (e.g. the held-out test part): predicted with the
+   * kept weights after training, into `TrainOutcome.predictions`.
+   */
+  predict?: WindowSet;
 }
 
 export interface TrainOutcome {
@@ -58,6 +63,8 @@ export interface TrainOutcome {
   trainLoss: number;
   /** n_val × horizon, scaled, from the kept (best) weights. */
   valPredictions: Float32Array;
+  /** n × horizon, scaled: predictions for `TrainOptions.predict` from the kept weights. */
+  predictions?: Float32Array;
   /** Why training ended early, e.g. "diverged: loss became NaN at epoch 3". */
   reason?: string;
 }
@@ -144,6 +151,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
   const rowX = seqLen * features;
 
   let best: { epoch: number; loss: number; weights: WeightSnapshot[]; predictions: Float32Array } | undefined;
+  let extra: Float32Array | undefined;
   let epochsDone = 0;
   let trainLoss = Number.NaN;
   let status: TrainOutcome["status"] = "complete";
@@ -213,7 +221,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
         break;
       }
     }
-    if (best !== undefined) model.setWeights(best.weights);
+    if (best !== undefined) {
+      model.setWeights(best.weights);
+      if (opts.predict) extra = evaluate(model, opts.predict, seqLen, features, horizon).predictions;
+    }
   } finally {
     optimizer.dispose();
     model.dispose();
@@ -228,5 +239,6 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
     valPredictions: best?.predictions ?? new Float32Array(data.val.n * horizon).fill(Number.NaN),
   };
   if (reason !== undefined) outcome.reason = reason;
+  if (extra !== undefined) outcome.predictions = extra;
   return outcome;
 }
