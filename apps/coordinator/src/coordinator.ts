@@ -55,6 +55,12 @@ export class Coordinator {
   private readonly lastReconcile = new Map<string, number>();
   private readonly held = new Set<string>();
   private readonly exhausted = new Set<string>();
+  /**
+   * Per sweep, its trials as last read from the store, and the numbers events said changed since:
+   * a pass re-reads only those (every transition appends an event), not the whole sweep. The whole
+   * sweep is re-read at each reconcile, on taking a lease, and after a failed pass.
+   */
+  private readonly trialCache = new Map<string, { trials: Map<number, TrialRecord>; stale: Set<number> }>();
   private stopping = false;
   private loop: Promise<void> | undefined;
 
@@ -88,8 +94,10 @@ export class Coordinator {
         await this.tick();
         const events = await this.store.readEvents(cursor, { blockMs: this.idleMs, count: 10_000 });
         if (events.length) cursor = events[events.length - 1]!.id;
+        this.noteChanges(events);
         await this.observe(events);
       } catch (e) {
+        this.trialCache.clear();
         this.log.error({ err: (e as Error).message }, "coordinator pass failed; retrying");
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -146,6 +154,32 @@ export class Coordinator {
     return Array.from({ length: sweep.spec.epochs - 1 }, (_, i) => i + 1).filter((e) => pruner.decidesAt(e));
   }
 
+  /** Marks the trials that events name as changed, for the next pass to re-read. */
+  private noteChanges(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      const c = this.trialCache.get(e.sweepId);
+      if (!c) continue;
+      if (e.type === "sweep.state" && (e.state === "complete" || e.state === "cancelled")) this.trialCache.delete(e.sweepId);
+      else if ("trial" in e && (e.type !== "trial.created" || !c.trials.has(e.trial))) c.stale.add(e.trial);
+    }
+  }
+
+  /** A sweep's trials in number order: from the cache, refreshed where events said so, or all re-read. */
+  private async sweepTrials(sweepId: string, reread: boolean): Promise<TrialRecord[]> {
+    const c = this.trialCache.get(sweepId);
+    if (!c || reread) {
+      const all = await this.store.listTrials(sweepId);
+      this.trialCache.set(sweepId, { trials: new Map(all.map((t) => [t.number, t])), stale: new Set() });
+      return all;
+    }
+    if (c.stale.size) {
+      const numbers = [...c.stale];
+      c.stale.clear();
+      for (const t of await Promise.all(numbers.map((n) => this.store.getTrial(sweepId, n)))) if (t) c.trials.set(t.number, t);
+    }
+    return [...c.trials.values()].sort((a, b) => a.number - b.number);
+  }
+
   /** One pass over every active sweep (also used directly by tests). */
   async tick(): Promise<void> {
     for (const id of await this.store.activeSweepIds()) {
@@ -161,29 +195,35 @@ export class Coordinator {
     }
     if (!this.held.has(sweepId)) {
       this.held.add(sweepId);
+      this.trialCache.delete(sweepId); // another coordinator may have driven it meanwhile
       this.log.info({ sweepId }, "driving sweep");
     }
-    const sweep = await this.store.getSweep(sweepId);
+    let sweep = await this.store.getSweep(sweepId);
     if (!sweep) return;
-    let trials = await this.store.listTrials(sweepId);
-
     const now = Date.now();
-    if (now - (this.lastReconcile.get(sweepId) ?? 0) >= this.reconcileMs) {
+    const reconcileDue = now - (this.lastReconcile.get(sweepId) ?? 0) >= this.reconcileMs;
+    let trials = await this.sweepTrials(sweepId, reconcileDue);
+    if (reconcileDue) {
       this.lastReconcile.set(sweepId, now);
-      if (await this.reconcile(sweep, trials)) trials = await this.store.listTrials(sweepId);
+      if (await this.reconcile(sweep, trials)) {
+        trials = await this.sweepTrials(sweepId, true);
+        sweep = (await this.store.getSweep(sweepId)) ?? sweep;
+      }
     }
 
-    const inFlight = trials.filter((t) => t.state === "waiting" || t.state === "running").length;
-    const finished = trials.length - inFlight;
+    // The sweep's counters move atomically with every transition: they are never behind the trials.
+    const inFlight = sweep.counts.waiting + sweep.counts.running;
+    const finished = sweep.counts.complete + sweep.counts.failed + sweep.counts.pruned;
     if (sweep.state === "running") {
       const room = Math.min(sweep.spec.parallelism - inFlight, sweep.budget - sweep.created);
       if (room > 0 && !this.exhausted.has(sweepId)) await this.propose(sweep, trials, room);
     }
-    const spent = finished >= sweep.budget || (this.exhausted.has(sweepId) && finished === trials.length);
+    const spent = finished >= sweep.budget || (this.exhausted.has(sweepId) && finished === sweep.created);
     if (sweep.state === "running" && spent && inFlight === 0) {
       await this.store.setSweepState(sweepId, "complete");
       this.log.info({ sweepId, best: sweep.best, trials: finished }, "sweep complete");
       this.samplers.delete(sweepId);
+      this.trialCache.delete(sweepId);
       this.exhausted.delete(sweepId);
     }
   }
@@ -217,13 +257,16 @@ export class Coordinator {
     for (const [i, params] of suggestions.entries()) {
       const n = numbers[i]!;
       const seed = deriveTrialSeed(sweep.spec.seed, n);
-      await this.store.createTrial(sweep.id, n, params, seed);
+      const record = await this.store.createTrial(sweep.id, n, params, seed);
+      this.trialCache.get(sweep.id)?.trials.set(n, record);
+      // The stored trial is the truth: if another coordinator recorded this number first (a lease
+      // that lapsed mid-pass), its parameters are the ones to train, so the result matches them.
       payloads.push({
         sweepId: sweep.id,
         trialNumber: n,
-        seed,
-        params,
-        hyperparams: resolveHyperparams(sweep.spec, params),
+        seed: record.seed,
+        params: record.params,
+        hyperparams: resolveHyperparams(sweep.spec, record.params),
         epochs: sweep.spec.epochs,
         patience: sweep.spec.patience,
         dataset: sweep.spec.dataset,
@@ -243,9 +286,10 @@ export class Coordinator {
   private async reconcile(sweep: SweepRecord, trials: TrialRecord[]): Promise<boolean> {
     let changed = false;
     const requeue: TrialPayload[] = [];
-    for (const t of trials) {
-      if (t.state !== "waiting" && t.state !== "running") continue;
-      const { status, failedReason } = await this.queue.status(sweep.id, t.number);
+    const inFlight = trials.filter((t) => t.state === "waiting" || t.state === "running");
+    const statuses = await Promise.all(inFlight.map((t) => this.queue.status(sweep.id, t.number)));
+    for (const [i, t] of inFlight.entries()) {
+      const { status, failedReason } = statuses[i]!;
       if (status === "failed") {
         const reason = `attempts exhausted: ${failedReason ?? "unknown error"}`;
         if (await this.store.failTrial(sweep.id, t.number, null, reason)) {

@@ -8,7 +8,10 @@
  */
 export { startWorker } from "./worker.ts";
 export type { WorkerOptions, RunningWorker } from "./worker.ts";
-export { runTrial, PermanentTrialError } from "./run-trial.ts";
+export { runTrial, PermanentTrialError, loadDatasetText } from "./run-trial.ts";
 export type { RunTrialContext, RunTrialResult } from "./run-trial.ts";
+export { startNoopWorker } from "./noop-worker.ts";
+export type { NoopWorker, NoopWorkerOptions } from "./noop-worker.ts";
+export { attemptToken } from "./token.ts";
 export { jsonLogger } from "./log.ts";
 export type { LogLevel } from "./log.ts";

@@ -47,7 +47,7 @@ export interface RunTrialResult {
 const datasetTexts = new Map<string, { text: string; file: string }>();
 
 /** A dataset's file text: user files come from the store by content hash, bundled ones from disk. Cached per process. */
-async function datasetText(store: SweepStore, spec: DatasetSpec, baseDir: string): Promise<{ text: string; file: string }> {
+export async function loadDatasetText(store: SweepStore, spec: DatasetSpec, baseDir: string): Promise<{ text: string; file: string }> {
   const key = spec.contentHash ?? `${spec.name ?? ""}|${spec.path ?? ""}`;
   const hit = datasetTexts.get(key);
   if (hit) return hit;
@@ -120,7 +120,7 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
   let windows;
   let prepared;
   try {
-    const { text, file } = await datasetText(store, payload.dataset, ctx.baseDir ?? process.cwd());
+    const { text, file } = await loadDatasetText(store, payload.dataset, ctx.baseDir ?? process.cwd());
     prepared = prepareDatasetCached(payload.dataset, text, file);
     windows = makeWindows(prepared, hp.seq_len);
   } catch (e) {

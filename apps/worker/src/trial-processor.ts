@@ -57,7 +57,12 @@ function guarded(inner: SweepStore): SweepStore {
 
 export default async function processTrial(job: SandboxedJob<TrialPayload>, bullToken?: string): Promise<RunTrialResult> {
   exitIfOrphaned();
-  store ??= guarded(new RedisSweepStore(connectRedis(env.REDIS_URL), { keyPrefix: env.HYPERQ_PREFIX }));
+  if (!store) {
+    const redis = connectRedis(env.REDIS_URL);
+    // ioredis reconnects by itself (a write waits for it); the worker process reports the outage.
+    redis.on("error", () => undefined);
+    store = guarded(new RedisSweepStore(redis, { keyPrefix: env.HYPERQ_PREFIX }));
+  }
   // The worker can derive the same token from the job it handed us (to hand the trial back).
   const token = attemptToken(env.HYPERQ_WORKER_ID, job.attemptsMade, bullToken);
   const ctx = { store, workerId: env.HYPERQ_WORKER_ID, token, log, ...(env.HYPERQ_BACKEND ? { backend: env.HYPERQ_BACKEND } : {}) };

@@ -64,6 +64,16 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   if (opts.logLevel) process.env.HYPERQ_LOG_LEVEL = opts.logLevel;
 
   const redis = connectRedis(opts.redisUrl);
+  // ioredis reconnects by itself; say so once per outage instead of printing every failed attempt.
+  let redisDown = false;
+  redis.on("error", (e: Error) => {
+    if (!redisDown) log.warn({ err: e.message }, "Redis unreachable; reconnecting");
+    redisDown = true;
+  });
+  redis.on("ready", () => {
+    if (redisDown) log.info({}, "Redis reachable again");
+    redisDown = false;
+  });
   const store = new RedisSweepStore(redis, { keyPrefix });
   const processorFile = fileURLToPath(new URL("./trial-processor.ts", import.meta.url));
   const worker = new Worker<TrialPayload, RunTrialResult>(TRIALS_QUEUE, processorFile, {
@@ -121,13 +131,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const heartbeat = setInterval(() => void announce(), opts.heartbeatMs ?? 5000);
   log.info({ workerId: id, concurrency, prefix: keyPrefix }, "worker started");
 
-  /** Gives every running trial back to the queue, then stops the trial processes. */
+  /**
+   * Gives every running trial back: its job to the queue (no attempt spent, another worker takes it
+   * at once), the trial to "waiting" in the store (the attempt's late writes are refused); then
+   * stops the trial processes.
+   */
   const handBack = async () => {
     for (const job of [...active.values()]) {
       const where = { sweepId: job.data.sweepId, trial: job.data.trialNumber };
       try {
-        if (job.token) await job.moveToWait(job.token);
-        log.warn({ ...where, token: attemptToken(id, job.attemptsMade, job.token) }, "trial handed back to the queue");
+        if (!job.token) throw new Error("no lock token");
+        await job.moveToWait(job.token);
+        const released = await store.releaseTrial(job.data.sweepId, job.data.trialNumber, attemptToken(id, job.attemptsMade, job.token));
+        log.warn({ ...where, released }, "trial handed back to the queue");
       } catch (e) {
         // Finished meanwhile, or the lock already lapsed (then BullMQ's stalled check re-runs it).
         log.warn({ ...where, err: (e as Error).message }, "could not hand a trial back");

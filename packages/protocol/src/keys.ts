@@ -47,8 +47,8 @@ export function redisKeys(prefix: string) {
     trial: (id: string, n: number) => `${prefix}:trial:${id}:${n}`,
     /** list: one trial's epoch reports as JSON. */
     epochs: (id: string, n: number) => `${prefix}:trial:${id}:${n}:epochs`,
-    /** hash: per epoch, the field is the epoch and the value a JSON array of [trial, valLoss] (for pruners). */
-    rungs: (id: string) => `${prefix}:sweep:${id}:rungs`,
+    /** Prefix of the per-epoch hashes `${rungs}:${epoch}`: trial → best val loss up to that epoch (for pruners). */
+        rungs: (id: string) => `${prefix}:sweep:${id}:rungs`,
     /** string with TTL: which coordinator drives a sweep. */
     lease: (id: string) => `${prefix}:sweep:${id}:lease`,
     /** set: ids of running and paused sweeps. */

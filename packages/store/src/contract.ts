@@ -98,6 +98,25 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       expect(s?.best).toEqual({ trial: 0, valLoss: 0.3 });
     });
 
+    it("takes a trial handed back by its owner as waiting, refusing the released attempt's late writes", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      await store.createTrial("s", 0, {}, 1);
+      await store.claimTrial("s", 0, { workerId: "w1", token: "a" });
+      await store.reportEpoch("s", 0, "a", report(1, 0.5));
+      expect(await store.releaseTrial("s", 0, "other")).toBe(false);
+      expect(await store.releaseTrial("s", 0, "a")).toBe(true);
+      expect(await store.releaseTrial("s", 0, "a")).toBe(false);
+      expect((await store.getTrial("s", 0))?.state).toBe("waiting");
+      expect((await store.getSweep("s"))?.counts).toMatchObject({ waiting: 1, running: 0 });
+      expect(await store.reportEpoch("s", 0, "a", report(2, 0.4))).toEqual({ decision: "stop", reason: "lost" });
+      expect(await store.completeTrial("s", 0, "a", metricsFixture(0.4))).toBe(false);
+      expect(await store.claimTrial("s", 0, { workerId: "w2", token: "b" })).toMatchObject({ ok: true, attempt: 2 });
+      expect((await store.getSweep("s"))?.counts).toMatchObject({ waiting: 0, running: 1 });
+      expect(await store.completeTrial("s", 0, "b", metricsFixture(0.3, "w2"))).toBe(true);
+      expect(await store.releaseTrial("s", 0, "b")).toBe(false);
+      expect((await store.getTrial("s", 0))?.state).toBe("complete");
+    });
+
     it("keeps epoch histories and rungs, restarting them on a new attempt", async () => {
       await store.createSweep(specFixture(), { id: "s", budget: 5 });
       await store.createTrial("s", 0, {}, 1);

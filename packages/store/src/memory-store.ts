@@ -218,6 +218,18 @@ export class MemorySweepStore implements SweepStore {
     return this.finishChecked(sweepId, number, "failed", token, now, { reason });
   }
 
+  async releaseTrial(sweepId: string, number: number, token: string): Promise<boolean> {
+    const s = this.sweep(sweepId);
+    const t = s?.trials.get(number);
+    if (!s || !t || t.record.state !== "running" || t.owner !== token) return false;
+    t.record.state = "waiting";
+    delete t.owner;
+    delete t.prune;
+    s.record.counts.running--;
+    s.record.counts.waiting++;
+    return true;
+  }
+
   async pruneTrial(sweepId: string, number: number, token: string, reason: string, now = Date.now()): Promise<boolean> {
     return this.finishChecked(sweepId, number, "pruned", token, now, { reason });
   }

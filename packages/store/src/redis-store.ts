@@ -196,7 +196,7 @@ export class RedisSweepStore implements SweepStore {
     const event: HyperqEvent = { type: "trial.epoch", sweepId, trial: number, at: now, report };
     const r = await this.run(
       "report-epoch",
-      [k.trial(sweepId, number), k.epochs(sweepId, number), k.sweep(sweepId), k.rungs(sweepId), k.events],
+      [k.trial(sweepId, number), k.epochs(sweepId, number), k.sweep(sweepId), this.rungKey(sweepId, report.epoch), k.events],
       [token, JSON.stringify(report), report.epoch, Number.isFinite(report.valLoss) ? report.valLoss : "", JSON.stringify(event), this.maxEvents, number],
     );
     if (r === 0) return { decision: "continue" };
@@ -236,6 +236,10 @@ export class RedisSweepStore implements SweepStore {
 
   async failTrial(sweepId: string, number: number, token: string | null, reason: string, now = Date.now()): Promise<boolean> {
     return (await this.finish(sweepId, number, "failed", token, now, { reason })) === 1;
+  }
+
+  async releaseTrial(sweepId: string, number: number, token: string): Promise<boolean> {
+    return (await this.run("release-trial", [this.keys.trial(sweepId, number), this.keys.sweep(sweepId)], [token])) === 1;
   }
 
   async pruneTrial(sweepId: string, number: number, token: string, reason: string, now = Date.now()): Promise<boolean> {
@@ -285,7 +289,13 @@ export class RedisSweepStore implements SweepStore {
     let res: [string, [string, string[]][]][] | null;
     if (opts.blockMs !== undefined) {
       // A blocking read holds its connection: use a dedicated one.
-      this.blockingClient ??= this.redis.duplicate();
+      if (!this.blockingClient) {
+        this.blockingClient = this.redis.duplicate();
+        // Connection errors (Redis restarting) go where the main connection's go, if anywhere.
+        this.blockingClient.on("error", (e: Error) => {
+          if (this.redis.listenerCount("error") > 0) this.redis.emit("error", e);
+        });
+      }
       res = (await this.blockingClient.xread("COUNT", count, "BLOCK", opts.blockMs, "STREAMS", this.keys.events, afterId)) as typeof res;
     } else {
       res = (await this.redis.xread("COUNT", count, "STREAMS", this.keys.events, afterId)) as typeof res;
@@ -306,11 +316,15 @@ export class RedisSweepStore implements SweepStore {
     return r[0]?.[0] ?? "0-0";
   }
 
+  /** One epoch's rung: a hash trial → best val loss up to that epoch (one field per report). */
+  private rungKey(sweepId: string, epoch: number): string {
+    return `${this.keys.rungs(sweepId)}:${epoch}`;
+  }
+
   /** Per epoch, each trial's best validation loss up to that epoch (for pruners). */
   async rung(sweepId: string, epoch: number): Promise<Map<number, number>> {
-    const raw = await this.redis.hget(this.keys.rungs(sweepId), String(epoch));
-    const obj = raw ? (JSON.parse(raw) as Record<string, number>) : {};
-    return new Map(Object.entries(obj).map(([k, v]) => [Number(k), v]));
+    const raw = await this.redis.hgetall(this.rungKey(sweepId, epoch));
+    return new Map(Object.entries(raw).map(([k, v]) => [Number(k), Number(v)]));
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

@@ -109,6 +109,11 @@ export interface SweepStore {
   completeTrial(sweepId: string, number: number, token: string, metrics: TrialMetrics, now?: number): Promise<boolean>;
   /** → failed with a reason. `token` null forces it (coordinator: attempts exhausted); unfinished trials only. */
   failTrial(sweepId: string, number: number, token: string | null, reason: string, now?: number): Promise<boolean>;
+  /**
+   * running → waiting, from the owner only: its worker is stopping and hands the trial back to the
+   * queue; the next attempt takes it over. False if refused (not running, or not the owner).
+   */
+  releaseTrial(sweepId: string, number: number, token: string): Promise<boolean>;
   /** running → pruned from the owner, at the epoch reached. */
   pruneTrial(sweepId: string, number: number, token: string, reason: string, now?: number): Promise<boolean>;
   /**
