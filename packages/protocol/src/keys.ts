@@ -48,7 +48,7 @@ export function redisKeys(prefix: string) {
     /** list: one trial's epoch reports as JSON. */
     epochs: (id: string, n: number) => `${prefix}:trial:${id}:${n}:epochs`,
     /** Prefix of the per-epoch hashes `${rungs}:${epoch}`: trial → best val loss up to that epoch (for pruners). */
-        rungs: (id: string) => `${prefix}:sweep:${id}:rungs`,
+    rungs: (id: string) => `${prefix}:sweep:${id}:rungs`,
     /** string with TTL: which coordinator drives a sweep. */
     lease: (id: string) => `${prefix}:sweep:${id}:lease`,
     /** set: ids of running and paused sweeps. */
