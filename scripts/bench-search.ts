@@ -31,6 +31,8 @@ interface Row {
   median_regret: number;
   ask_ms_median?: number;
   ask_ms_p95?: number;
+  /** CPU time of the process per ask (user + system): less sensitive than wall time to a loaded machine. */
+  ask_cpu_ms_median?: number;
   duplicates?: number;
   notes?: number;
   seconds_per_run?: number;
@@ -85,8 +87,8 @@ function fmt(v: number | undefined): string {
 }
 
 function printTable(rows: readonly Row[]): void {
-  const head = ["function", "sampler", "budget", "seeds", "pending", "mean regret", "median regret", "ask ms p50", "ask ms p95", "dups"];
-  const body = rows.map((r) => [r.function, r.sampler, String(r.budget), String(r.seeds), String(r.pending), fmt(r.mean_regret), fmt(r.median_regret), fmt(r.ask_ms_median), fmt(r.ask_ms_p95), r.duplicates === undefined ? "—" : String(r.duplicates)]);
+  const head = ["function", "sampler", "budget", "seeds", "pending", "mean regret", "median regret", "ask ms p50", "ask ms p95", "ask cpu ms p50", "dups"];
+  const body = rows.map((r) => [r.function, r.sampler, String(r.budget), String(r.seeds), String(r.pending), fmt(r.mean_regret), fmt(r.median_regret), fmt(r.ask_ms_median), fmt(r.ask_ms_p95), fmt(r.ask_cpu_ms_median), r.duplicates === undefined ? "—" : String(r.duplicates)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i] as number)).join(" | ") + " |";
   console.log(line(head));
@@ -103,14 +105,19 @@ function scalingRows(): Row[] {
     params.forEach((p, i) => trials.push({ number: i, state: "complete", params: p, value: hartmann6.evaluate(p) }));
     const gp = createSampler("gp");
     const ms: number[] = [];
+    const cpu: number[] = [];
     const reps = n <= 100 ? 9 : 3;
     for (let r = 0; r < reps; r++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       gp.ask({ space: hartmann6.space, trials, seed: r, trialNumbers: [n], budget: n + 10 });
+      const c = process.cpuUsage(c0);
       ms.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
     ms.sort((a, b) => a - b);
-    rows.push({ function: `scaling:hartmann6 n=${n}`, sampler: "gp", budget: n + 1, seeds: reps, pending: 1, mean_regret: NaN, median_regret: NaN, ask_ms_median: quantile(ms, 0.5), ask_ms_p95: quantile(ms, 0.95) });
+    cpu.sort((a, b) => a - b);
+    rows.push({ function: `scaling:hartmann6 n=${n}`, sampler: "gp", budget: n + 1, seeds: reps, pending: 1, mean_regret: NaN, median_regret: NaN, ask_ms_median: quantile(ms, 0.5), ask_ms_p95: quantile(ms, 0.95), ask_cpu_ms_median: quantile(cpu, 0.5) });
   }
   return rows;
 }

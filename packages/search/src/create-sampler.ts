@@ -1,0 +1,17 @@
+import type { GpOptions, SearchMethod } from "@hyperq/protocol";
+import type { Sampler } from "./sampler.ts";
+import { GridSampler } from "./samplers/grid-sampler.ts";
+import { RandomSampler } from "./samplers/random-sampler.ts";
+import { GpSampler, type GpSamplerOptions } from "./samplers/gp-sampler.ts";
+
+/** The sampler for a sweep's `method`; `options` (the spec's `gp` block) apply to `gp` only. */
+export function createSampler(method: SearchMethod, options?: GpOptions | GpSamplerOptions): Sampler {
+  switch (method) {
+    case "grid":
+      return new GridSampler();
+    case "random":
+      return new RandomSampler();
+    case "gp":
+      return new GpSampler(options ?? {});
+  }
+}

@@ -1,0 +1,49 @@
+import type { ParamAssignment, SearchSpace, TrialState } from "@hyperq/protocol";
+
+/**
+ * A trial as a sampler sees it, finished and pending alike.
+ *
+ * How each state enters a sampler:
+ * - `waiting`, `running`: pending. Their configuration is taken (never suggested again); the GP
+ *   adds them as fantasies (kriging believer).
+ * - `complete`: observed with `value`. A non-finite value (NaN, ±Infinity: a diverged training)
+ *   is treated like `failed`.
+ * - `failed`: its configuration is taken; the GP counts it as observed at the worst finite value
+ *   seen, so it steers away without breaking the fit.
+ * - `pruned`: observed at `intermediate` when that is finite (the best value it reached before it
+ *   was stopped), otherwise like `failed`.
+ */
+export interface TrialView {
+  number: number;
+  state: TrialState;
+  params: ParamAssignment;
+  /** Objective (validation loss, minimized) when complete; may be NaN/Infinity for diverged. */
+  value?: number;
+  /** Best intermediate value (e.g. for pruned trials). */
+  intermediate?: number;
+}
+
+export interface AskRequest {
+  space: SearchSpace;
+  /** The whole history of the sweep, pending trials included. */
+  trials: readonly TrialView[];
+  /** Sweep seed. */
+  seed: number;
+  /** Numbers the new trials will get: one suggestion per number, in order. */
+  trialNumbers: readonly number[];
+  /** Total trials of the sweep. */
+  budget: number;
+}
+
+export interface AskResult {
+  /** Same length as `trialNumbers`, shorter only when the space is exhausted. */
+  suggestions: ParamAssignment[];
+  /** Human-readable warnings (e.g. "GP fit failed: …; used …"): never a silent fallback. */
+  notes: string[];
+}
+
+/** A search strategy: a pure function of the request (no clock, no I/O, no hidden state). */
+export interface Sampler {
+  readonly name: string;
+  ask(req: AskRequest): AskResult;
+}

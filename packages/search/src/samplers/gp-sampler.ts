@@ -1,0 +1,321 @@
+import type { GpOptions, ParamAssignment } from "@hyperq/protocol";
+import type { AskRequest, AskResult, Sampler } from "../sampler.ts";
+import { configKey, SearchSpaceTransform } from "../transform.ts";
+import { createRng, STREAM, type Rng } from "../rng.ts";
+import { latinHypercube, ScrambledHalton } from "../qmc.ts";
+import { fitOutputWarp } from "../gp/warping.ts";
+import { DEFAULT_GP_BOUNDS, fitHyperparams, GaussianProcess, hyperparamsToTheta, type GpHyperparams, type LengthscalePrior } from "../gp/regressor.ts";
+import { LogExpectedImprovement, NegativeLowerConfidenceBound, type Acquisition } from "../gp/acquisition.ts";
+import { optimizeAcquisition } from "../gp/optimize-acquisition.ts";
+import { isPending, observedValue, takenKeys } from "./history.ts";
+import { nthUnusedGridPoint } from "./grid-sampler.ts";
+
+/** Tuning knobs beyond the sweep spec's `gp` options; the defaults are what the benchmark measured. */
+export interface GpSamplerOptions extends GpOptions {
+  /** Quasi-random acquisition candidates per suggestion (1024 measured no better than 512 at twice the cost). @defaultValue 512 */
+  candidates?: number;
+  /** Local candidates around the best observed points. @defaultValue 128 */
+  localCandidates?: number;
+  /** Candidates refined by gradient and coordinate search. @defaultValue 5 */
+  refineTop?: number;
+  /** Observations beyond this are subsampled (the best 40% kept, the rest drawn). @defaultValue 200 */
+  maxObservations?: number;
+  /** Power-transform (Box-Cox / Yeo-Johnson) the objective before standardizing. @defaultValue true */
+  warpOutputs?: boolean;
+  /** Lower bound of the noise variance on the standardized scale (small: objectives are nearly deterministic, and a larger floor let EI re-sample one point on Branin). @defaultValue 1e-9 */
+  minNoiseVar?: number;
+  /** Normal prior on ln ℓ (unit-box inputs). @defaultValue mean ln 0.5, sd 1.5 (see `defaultLengthscalePrior`) */
+  lengthscalePrior?: LengthscalePrior;
+  /** Bounds of the lengthscales (unit-box inputs). @defaultValue [1e-3, 1e3] */
+  lengthscaleBounds?: [number, number];
+  /** Random restarts of the hyperparameter fit beyond the default start. @defaultValue 1 up to 30 observations, else 0 */
+  fitRestarts?: number;
+  /**
+   * Every m-th model-based suggestion maximizes −LCB (β = `explorationBeta`) instead of LogEI; 0 = never.
+   * Off by default: every 3rd or 4th step measured no better on Hartmann-6. @defaultValue 0
+   */
+  explorationEvery?: number;
+  /** @defaultValue 3 */
+  explorationBeta?: number;
+  /** A suggestion closer than this to a finished trial in every unit-box coordinate counts as a repeat. @defaultValue 1e-5 */
+  minDistance?: number;
+  /** A suggestion closer than this (Euclidean, unit box) to a pending trial or another suggestion of the batch counts as a repeat. @defaultValue 1e-3 */
+  minPendingDistance?: number;
+}
+
+/** A model ready to suggest, with the fantasies added so far. */
+interface Model {
+  X: number[][];
+  z: number[];
+  /** Rows of X that are real observations (the rest are fantasies). */
+  nObserved: number;
+  best: number;
+  hyper: GpHyperparams;
+  gp: GaussianProcess;
+  incumbents: Float64Array[];
+}
+
+/**
+ * Bayesian optimization with a Gaussian process (in the spirit of scikit-optimize's `gp_minimize`
+ * and Optuna's GPSampler):
+ * - the first `initialTrials` (default max(5, 2 × searched parameters)) trials of the sweep come
+ *   from a seeded maximin Latin hypercube;
+ * - then a Matérn-5/2 ARD GP on power-warped, standardized values, hyperparameters by MAP with
+ *   L-BFGS-B (see `gp/regressor.ts`), LogEI maximized over the mixed space
+ *   (`gp/optimize-acquisition.ts`);
+ * - pending trials, and earlier suggestions of the same ask, enter as kriging-believer fantasies
+ *   (observed at the posterior mean, hyperparameters kept), and no suggestion decodes to a
+ *   configuration in the history, comes within `minDistance` of a finished trial or within
+ *   `minPendingDistance` of a pending one.
+ * Every fallback (no usable observation yet, failed fit, no acceptable optimum) is reported in
+ * `notes`.
+ *
+ * Deviation from issue 3, on purpose: the hyperparameter fit starts from a fixed point (plus one
+ * seeded restart up to 30 observations), not warm-started from the previous ask's fit. A warm
+ * start across asks would make the answer depend on which asks this instance served before, so a
+ * restarted coordinator would diverge; the fit is instead kept cheap (loose tolerances, at most
+ * 100 iterations, at most `maxObservations` points), and the second output-warp candidate is
+ * warm-started from the first one's optimum within the same ask.
+ *
+ * Output warping is chosen per ask: Box-Cox/Yeo-Johnson and plain standardization are both
+ * fitted and the higher marginal likelihood of the original values wins (log-Jacobian included).
+ * Measured on `pnpm bench:search`: always warping hurt Branin (mean regret 0.16 against 5e-6),
+ * never warping hurt Rosenbrock-4 (980 against 120).
+ */
+export class GpSampler implements Sampler {
+  readonly name = "gp";
+  constructor(private readonly options: GpSamplerOptions = {}) {}
+
+  ask(req: AskRequest): AskResult {
+    const tf = new SearchSpaceTransform(req.space);
+    const taken = takenKeys(req.trials);
+    const notes: string[] = [];
+    const suggestions: ParamAssignment[] = [];
+    const searched = tf.params.filter((p) => p.width > 0).length;
+    const nInit = this.options.initialTrials ?? Math.max(5, 2 * searched);
+    const minDist = this.options.minDistance ?? 1e-5;
+    const minPendingDist = this.options.minPendingDistance ?? 1e-3;
+    // Finished trials may be approached closely (that is how a minimum is refined); pending ones,
+    // whose outcome is unknown, are kept at a distance.
+    const observed: Float64Array[] = [];
+    const pendingPts: Float64Array[] = [];
+    for (const t of req.trials) (isPending(t) ? pendingPts : observed).push(tf.encode(t.params));
+    let model: Model | undefined;
+    let modelTried = false;
+    let design: Float64Array[] | undefined;
+
+    const isAcceptable = (u: Float64Array): boolean => {
+      if (taken.has(configKey(tf.decode(u)))) return false;
+      for (const k of observed) {
+        let far = false;
+        for (let j = 0; j < u.length; j++) {
+          if (Math.abs((u[j] as number) - (k[j] as number)) >= minDist) {
+            far = true;
+            break;
+          }
+        }
+        if (!far) return false;
+      }
+      for (const k of pendingPts) {
+        let d2 = 0;
+        for (let j = 0; j < u.length; j++) d2 += ((u[j] as number) - (k[j] as number)) ** 2;
+        if (d2 < minPendingDist * minPendingDist) return false;
+      }
+      return true;
+    };
+
+    for (let i = 0; i < req.trialNumbers.length; i++) {
+      const number = req.trialNumbers[i] as number;
+      const ordinal = req.trials.length + i;
+      let u: Float64Array | undefined;
+      if (tf.dim === 0) {
+        u = new Float64Array(0);
+        if (!isAcceptable(u)) u = undefined;
+      } else if (ordinal < nInit) {
+        design ??= latinHypercube(nInit, tf.dim, createRng(req.seed, STREAM.initialDesign));
+        const cand = tf.snap(Float64Array.from(design[ordinal] as Float64Array));
+        u = isAcceptable(cand) ? cand : undefined;
+      } else {
+        if (!modelTried) {
+          modelTried = true;
+          model = this.buildModel(req, tf, notes);
+        }
+        if (model) {
+          const m = model;
+          const every = this.options.explorationEvery ?? 0;
+          const explore = every > 0 && (ordinal - nInit) % every === every - 1;
+          const acq: Acquisition = explore ? new NegativeLowerConfidenceBound(m.gp, this.options.explorationBeta ?? 3) : new LogExpectedImprovement(m.gp, m.best);
+          const opt = optimizeAcquisition(acq, tf.mixed, {
+            rng: createRng(req.seed, number, STREAM.candidates),
+            snap: (x) => tf.snap(x),
+            isAcceptable,
+            candidates: this.options.candidates ?? 512,
+            localCandidates: this.options.localCandidates ?? 128,
+            refineTop: this.options.refineTop ?? 5,
+            incumbents: m.incumbents,
+          });
+          if (opt) u = opt.x;
+          else notes.push(`gp: trial ${number}: no acceptable maximum of the acquisition (every candidate repeats a known point); used a quasi-random point`);
+        }
+      }
+      if (tf.dim > 0 && !u) u = this.fallbackPoint(req, tf, number, isAcceptable);
+      let p: ParamAssignment | undefined = u ? tf.decode(u) : undefined;
+      if (!p && tf.isFinite()) {
+        p = nthUnusedGridPoint(req.space, req.seed, taken, createRng(req.seed, number, STREAM.fallback).int(2 ** 31));
+        if (p) u = tf.encode(p);
+      }
+      if (!p || !u) {
+        notes.push(`gp: the search space is exhausted after ${taken.size} distinct configurations`);
+        break;
+      }
+      taken.add(configKey(p));
+      pendingPts.push(u);
+      suggestions.push(p);
+      if (model) model = this.withFantasy(model, u, notes);
+    }
+    return { suggestions, notes };
+  }
+
+  /** A unique quasi-random point (scrambled Halton, seeded per trial), or undefined. */
+  private fallbackPoint(req: AskRequest, tf: SearchSpaceTransform, number: number, ok: (u: Float64Array) => boolean): Float64Array | undefined {
+    const h = new ScrambledHalton(tf.dim, createRng(req.seed, number, STREAM.fallback));
+    for (let j = 0; j < 2048; j++) {
+      const u = tf.snap(h.point(j));
+      if (ok(u)) return u;
+    }
+    return undefined;
+  }
+
+  private buildModel(req: AskRequest, tf: SearchSpaceTransform, notes: string[]): Model | undefined {
+    const obs: { x: Float64Array; v: number | "worst"; number: number }[] = [];
+    const pending: Float64Array[] = [];
+    for (const t of req.trials) {
+      if (isPending(t)) pending.push(tf.encode(t.params));
+      else {
+        const v = observedValue(t);
+        if (v !== undefined) obs.push({ x: tf.encode(t.params), v, number: t.number });
+      }
+    }
+    const finite = obs.flatMap((o) => (o.v === "worst" ? [] : [o.v]));
+    if (finite.length < 1 || obs.length < 2) {
+      notes.push(`gp: ${finite.length} finite result(s) among ${obs.length} finished trial(s) (${pending.length} pending): too few to fit the GP; used a quasi-random point`);
+      return undefined;
+    }
+    // Warp selection: the power transform and plain standardization are both fitted, and the one
+    // with the higher likelihood of the original values (MAP log posterior plus the log-Jacobian of
+    // the warp) wins, so a warp is used only where the data support it.
+    const warps = (this.options.warpOutputs ?? true) ? [fitOutputWarp(finite, true), fitOutputWarp(finite, false)] : [fitOutputWarp(finite, false)];
+    const nWorst = obs.length - finite.length;
+    if (nWorst > 0) notes.push(`gp: ${nWorst} failed or non-finite result(s) modelled at the worst finite value`);
+    const maxObs = this.options.maxObservations ?? 200;
+    let chosen: { rows: { x: Float64Array; z: number; number: number }[]; X: Float64Array; z: Float64Array; hyper: GpHyperparams; score: number } | undefined;
+    let fitError: unknown;
+    let lastFit: { hyper: GpHyperparams } | undefined;
+    const D = tf.dim;
+    for (const warp of warps) {
+      const zFinite = finite.map((v) => warp.apply(v));
+      const worst = Math.max(...zFinite);
+      let rows = obs.map((o) => ({ x: o.x, z: o.v === "worst" ? worst : warp.apply(o.v), number: o.number, y: o.v }));
+      if (rows.length > maxObs) rows = subsample(rows, maxObs, createRng(req.seed, rows.length, STREAM.subsample));
+      const n = rows.length;
+      const X = new Float64Array(n * D);
+      const z = new Float64Array(n);
+      rows.forEach((r, i) => {
+        X.set(r.x, i * D);
+        z[i] = r.z;
+      });
+      try {
+        // The first candidate gets the full fit; the second starts from the first's optimum only
+        // (a warm start within the ask: same inputs, outputs on a similar standardized scale).
+        const warm = chosen ?? lastFit;
+        const fit = fitHyperparams(X, z, n, D, {
+          bounds: { ...DEFAULT_GP_BOUNDS, lengthscale: this.options.lengthscaleBounds ?? DEFAULT_GP_BOUNDS.lengthscale, noiseVar: [this.options.minNoiseVar ?? 1e-9, 1] },
+          rng: createRng(req.seed, n, STREAM.fitRestarts),
+          randomRestarts: warm ? 0 : (this.options.fitRestarts ?? (n <= 30 ? 1 : 0)),
+          ...(warm ? { starts: [hyperparamsToTheta(warm.hyper)], defaultStart: false } : {}),
+          maxIterations: warm ? 30 : 100,
+          pgtol: 1e-3,
+          ftol: 1e-7,
+          ...(this.options.lengthscalePrior ? { lengthscalePrior: this.options.lengthscalePrior } : {}),
+        });
+        lastFit = { hyper: fit.hyperparams };
+        let score = fit.logPosterior;
+        for (const r of rows) if (r.y !== "worst") score += warp.logJacobian(r.y);
+        if (!chosen || score > chosen.score) chosen = { rows, X, z, hyper: fit.hyperparams, score };
+      } catch (e) {
+        fitError = e;
+      }
+    }
+    if (!chosen) {
+      notes.push(`gp: GP fit failed: ${(fitError as Error).message}; used a quasi-random point`);
+      return undefined;
+    }
+    if (obs.length > maxObs) notes.push(`gp: fitted on ${maxObs} of ${obs.length} observations (the best ${Math.round(0.4 * maxObs)} and a seeded random rest)`);
+    const { rows, X, z, hyper } = chosen;
+    const n = rows.length;
+    let gp: GaussianProcess;
+    try {
+      gp = new GaussianProcess(X, z, n, D, hyper);
+    } catch (e) {
+      notes.push(`gp: GP fit failed: ${(e as Error).message}; used a quasi-random point`);
+      return undefined;
+    }
+    if (gp.jitter > 1e-6) notes.push(`gp: the kernel matrix needed jitter ${gp.jitter.toExponential(1)} to factor`);
+    const best = Math.min(...rows.map((r) => r.z));
+    const incumbents = rows
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => a.r.z - b.r.z || a.i - b.i)
+      .slice(0, 5)
+      .map((e) => e.r.x);
+    let model: Model = { X: rows.map((r) => Array.from(r.x)), z: Array.from(z), nObserved: n, best, hyper, gp, incumbents };
+    // Each fantasy refactors the kernel matrix; past a hundred pending trials only the latest
+    // hundred are fantasized (all of them still exclude near-repeats).
+    const maxFantasies = 100;
+    if (pending.length > maxFantasies) notes.push(`gp: ${pending.length} pending trials; the latest ${maxFantasies} enter the model as fantasies`);
+    if (pending.length > 0) model = this.withFantasies(model, pending.slice(-maxFantasies), notes);
+    return model;
+  }
+
+  private withFantasy(m: Model, u: Float64Array, notes: string[]): Model {
+    return this.withFantasies(m, [u], notes);
+  }
+
+  /** Kriging believer: each point is observed at the current posterior mean; hyperparameters kept. */
+  private withFantasies(m: Model, points: readonly Float64Array[], notes: string[]): Model {
+    const X = [...m.X];
+    const z = [...m.z];
+    for (const u of points) {
+      X.push(Array.from(u));
+      z.push(m.gp.predict(u).mean);
+    }
+    // Believed values count as observed, incumbent included: otherwise the neighbours of a fantasy
+    // predicted below f* keep EI ≈ f* − μ and the batch clusters.
+    const best = Math.min(m.best, ...z.slice(m.nObserved));
+    const n = X.length;
+    const D = m.gp.d;
+    const flat = new Float64Array(n * D);
+    X.forEach((row, i) => flat.set(row, i * D));
+    try {
+      const gp = new GaussianProcess(flat, Float64Array.from(z), n, D, m.hyper);
+      return { ...m, X, z, gp, best };
+    } catch (e) {
+      notes.push(`gp: adding ${points.length} pending point(s) as fantasies failed (${(e as Error).message}); they are excluded only as duplicates`);
+      return m;
+    }
+  }
+}
+
+function subsample<T extends { z: number }>(rows: T[], max: number, rng: Rng): T[] {
+  const order = rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.z - b.r.z || a.i - b.i);
+  const nBest = Math.round(0.4 * max);
+  const keep = order.slice(0, nBest);
+  const rest = order.slice(nBest);
+  for (let i = 0; i < max - nBest; i++) {
+    const j = i + rng.int(rest.length - i);
+    const t = rest[i] as { r: T; i: number };
+    rest[i] = rest[j] as { r: T; i: number };
+    rest[j] = t;
+  }
+  return [...keep, ...rest.slice(0, max - nBest)].sort((a, b) => a.i - b.i).map((e) => e.r);
+}
+
