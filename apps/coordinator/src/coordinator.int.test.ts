@@ -179,4 +179,16 @@ describe("Coordinator", () => {
     const s = await until("p", "cancelled");
     expect(s.created).toBeLessThan(20);
   });
+
+  it("cancel fails the trials that never started and takes their jobs off the queue", async () => {
+    await store.createSweep(spec({ budget: 6, parallelism: 3 }), { id: "c", budget: 6 });
+    coordinator();
+    for (let i = 0; i < 200 && ((await store.getSweep("c"))?.counts.waiting ?? 0) < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    for (const n of [0, 1, 2]) expect((await queue.status("c", n)).status).toBe("waiting");
+    await store.setSweepState("c", "cancelled");
+    for (const t of await store.listTrials("c")) expect(t).toMatchObject({ state: "failed", reason: "cancelled" });
+    const statuses = async () => Promise.all([0, 1, 2].map(async (n) => (await queue.status("c", n)).status));
+    for (let i = 0; i < 100 && (await statuses()).some((st) => st !== "missing"); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await statuses()).toEqual(["missing", "missing", "missing"]);
+  });
 });

@@ -110,10 +110,18 @@ export class Coordinator {
       if (e.type === "sweep.state" && (e.state === "complete" || e.state === "cancelled")) {
         this.samplers.delete(e.sweepId);
         this.pruners.delete(e.sweepId);
+        if (e.state === "cancelled" && this.held.has(e.sweepId)) await this.dropQueuedJobs(e.sweepId);
       } else if (e.type === "trial.epoch") {
         await this.maybePrune(e.sweepId, e.trial, e.report.epoch);
       }
     }
+  }
+
+  /** A cancelled sweep's trials that never started leave the queue (the store already failed them). */
+  private async dropQueuedJobs(sweepId: string): Promise<void> {
+    const dropped = (await this.store.listTrials(sweepId)).filter((t) => t.attempts === 0 && (t.state === "waiting" || t.state === "failed"));
+    await Promise.all(dropped.map((t) => this.queue.removeWaiting(sweepId, t.number)));
+    if (dropped.length) this.log.info({ sweepId, jobs: dropped.length }, "removed a cancelled sweep's queued trials");
   }
 
   /**
