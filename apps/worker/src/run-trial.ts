@@ -71,6 +71,7 @@ function trialData(meta: DatasetMeta): TrialData {
     features: meta.features,
     target: meta.target,
     targetTransform: meta.targetTransform,
+    featureTransform: meta.featureTransform,
     horizon: meta.horizon,
     splits,
     featureScaler: meta.featureScaler,

@@ -35,6 +35,13 @@ export const datasetSpecSchema = z
     /** Column to forecast. @defaultValue "close" for sp500, "temp_max" for seattle-weather */
     target: z.string().min(1).optional(),
     targetTransform: z.enum(TARGET_TRANSFORMS).default("raw"),
+    /**
+     * Applied to every input feature: x_t becomes T(x_t, x_{t-1}) with the same transforms as the
+     * target (`diff`, `pct-change`, `log-return`), so inputs, like relative targets, stay in the
+     * range the scaler saw in training when a price level drifts away. Uses only the past.
+     * @defaultValue "raw"
+     */
+    featureTransform: z.enum(TARGET_TRANSFORMS).default("raw"),
     missing: z.enum(MISSING_POLICIES).default("reject"),
     /** Chronological fractions; the test part is the rest. @defaultValue 0.7 / 0.15 */
     split: z

@@ -61,6 +61,7 @@ export const trialDataSchema = z.object({
   features: z.array(z.string()),
   target: z.string(),
   targetTransform: z.string(),
+  featureTransform: z.string().optional(),
   horizon: z.number().int(),
   splits: z.record(z.string(), z.object({ rows: z.number().int(), firstDate: z.string(), lastDate: z.string() })),
   featureScaler: scalerParamsSchema,

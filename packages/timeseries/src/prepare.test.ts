@@ -94,6 +94,38 @@ describe("prepareDataset", () => {
   });
 });
 
+describe("prepareDataset: relative features", () => {
+  it("feeds each feature as its change from the previous row, scaled on training rows 1… only", () => {
+    const p = prepareDataset(spec({ featureTransform: "diff", scaler: "minmax" }), tinyCsv(), FILE);
+    // a = r: every change is 1 (row 0, with no past, reads as no change); b = r²: changes 2r − 1.
+    const a = range(0, 19).map((r) => p.scaled[r * 2]);
+    const bRaw = range(1, 20).map((r) => (r === 1 ? 0 : 2 * r - 1));
+    const lo = Math.min(...bRaw.slice(1, 14));
+    const hi = Math.max(...bRaw.slice(1, 14));
+    expect(p.meta.featureTransform).toBe("diff");
+    expect(p.meta.featureScaler.offset[1]).toBe(lo);
+    expect(p.meta.featureScaler.scale[1]).toBe(hi - lo);
+    range(0, 19).forEach((r) => expect(p.scaled[r * 2 + 1]).toBeCloseTo((bRaw[r]! - lo) / (hi - lo), 6));
+    expect(a.slice(1).every((v) => Number.isFinite(v))).toBe(true);
+    // The features keep their original units for display; the target is untouched.
+    expect(Array.from(p.values.subarray(0, 4))).toEqual([1, 1, 2, 4]);
+    expect(Array.from(p.target.subarray(0, 3))).toEqual([1, 2, 3]);
+  });
+
+  it("uses only the past: changing a later row changes no earlier input", () => {
+    const base = prepareDataset(spec({ featureTransform: "log-return" }), tinyCsv(), FILE);
+    const edited = prepareDataset(spec({ featureTransform: "log-return" }), tinyCsv((r, c) => (r === 16 ? [c[0]!, "99", c[2]!, c[3]!] : c)), FILE);
+    expect(Array.from(edited.scaled.subarray(0, 15 * 2))).toEqual(Array.from(base.scaled.subarray(0, 15 * 2)));
+    expect(edited.scaled[15 * 2]).not.toBe(base.scaled[15 * 2]);
+  });
+
+  it("rejects values a relative transform cannot take, naming the column and line", () => {
+    const e = catchError(() => prepareDataset(spec({ featureTransform: "log-return" }), tinyCsv((r, c) => (r === 5 ? [c[0]!, c[1]!, "-3", c[3]!] : c)), FILE));
+    expect(e.message).toMatch(/column "b"/);
+    expect(e.message).toMatch(/featureTransform: log-return/);
+  });
+});
+
 describe("prepareDataset: missing values", () => {
   const withGap = tinyCsv((r, c) => (r === 5 ? [c[0] ?? "", "", c[2] ?? "", c[3] ?? ""] : r === 9 ? [c[0] ?? "", c[1] ?? "", "NA", c[3] ?? ""] : c));
 

@@ -33,6 +33,8 @@ export interface DatasetMeta {
   features: string[];
   target: string;
   targetTransform: TargetTransform;
+  /** How input features were made relative to their previous value (see `DatasetSpec.featureTransform`). */
+  featureTransform: TargetTransform;
   horizon: number;
   missing: MissingPolicy;
   /** Rows after cleaning (all three parts). */
@@ -120,13 +122,14 @@ export function prepareDataset(spec: DatasetSpec, text: string, file: string): P
   const featureScaler: ScalerParams = { kind: spec.scaler, columns: [...cols.features], offset: [], scale: [] };
   cols.features.forEach((name, c) => {
     const col = series.columns.get(name) as Float64Array;
-    const fit = fitColumn(spec.scaler, col.subarray(0, nTrain));
+    const input = relativeFeature(spec.featureTransform, col, series.lines, name, file);
+    // Row 0 has no past under a relative transform: the scaler is fitted on rows 1… of training.
+    const fit = fitColumn(spec.scaler, input.subarray(spec.featureTransform === "raw" ? 0 : 1, nTrain));
     featureScaler.offset.push(fit.offset);
     featureScaler.scale.push(fit.scale);
     for (let r = 0; r < n; r++) {
-      const v = col[r] ?? 0;
-      values[r * f + c] = v;
-      scaled[r * f + c] = (v - fit.offset) / fit.scale;
+      values[r * f + c] = col[r] ?? 0;
+      scaled[r * f + c] = ((input[r] ?? 0) - fit.offset) / fit.scale;
     }
   });
 
@@ -149,6 +152,7 @@ export function prepareDataset(spec: DatasetSpec, text: string, file: string): P
       features: [...cols.features],
       target: cols.target,
       targetTransform: spec.targetTransform,
+      featureTransform: spec.featureTransform,
       horizon,
       missing: spec.missing,
       rows: n,
@@ -170,6 +174,26 @@ export function prepareDataset(spec: DatasetSpec, text: string, file: string): P
 
 export function splitLabel(name: SplitName): string {
   return name === "val" ? "validation" : name;
+}
+
+/**
+ * A feature column as the model reads it: raw, or each value relative to the one before it
+ * (x_t ↦ T(x_t, x_{t-1})). Row 0, with no past, reads as "no change" (the transform of x_0 against
+ * itself). Throws on values the transform cannot take, naming the column and line.
+ */
+function relativeFeature(transform: TargetTransform, col: Float64Array, lines: Int32Array, column: string, file: string): Float64Array {
+  if (transform === "raw") return col;
+  const out = new Float64Array(col.length);
+  for (let r = 0; r < col.length; r++) {
+    const v = col[r] ?? 0;
+    const prev = r === 0 ? v : (col[r - 1] ?? 0);
+    if ((transform === "log-return" && !(v > 0)) || (transform === "pct-change" && prev === 0)) {
+      const need = transform === "log-return" ? "positive" : "non-zero";
+      throw new DatasetError({ file, column, row: lines[r], rule: `\`featureTransform: ${transform}\` needs ${need} values in every feature, but got ${transform === "log-return" ? v : prev}; use \`diff\` or \`raw\`` });
+    }
+    out[r] = forwardTarget(transform, v, prev);
+  }
+  return out;
 }
 
 function checkTargetDomain(transform: TargetTransform, y: Float64Array, lines: Int32Array, column: string, file: string): void {
