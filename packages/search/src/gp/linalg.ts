@@ -9,22 +9,41 @@
  */
 import { NumericalError } from "../errors.ts";
 
+/**
+ * Σ_{k<len} a[ai + k] · b[bi + k] with four partial sums: a single running sum waits on the
+ * latency of each addition. Measured at n = 100 (the GP's hyperparameter fit is mostly these):
+ * Cholesky 0.22 → 0.16 ms, inverse 0.52 → 0.35 ms, likelihood with gradient 1.0 → 0.76 ms, one
+ * 6-d GP suggestion at 100 observations 64 → 51 ms; eight partial sums measured no faster.
+ */
+export function dotRange(a: Float64Array, ai: number, b: Float64Array, bi: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += (a[ai + k] as number) * (b[bi + k] as number);
+    s1 += (a[ai + k + 1] as number) * (b[bi + k + 1] as number);
+    s2 += (a[ai + k + 2] as number) * (b[bi + k + 2] as number);
+    s3 += (a[ai + k + 3] as number) * (b[bi + k + 3] as number);
+  }
+  for (; k < len; k++) s0 += (a[ai + k] as number) * (b[bi + k] as number);
+  return s0 + s1 + (s2 + s3);
+}
+
 /** In-place-free Cholesky: returns L, or `undefined` when A (plus `jitter`·I) is not positive definite. */
 export function cholesky(A: Float64Array, n: number, jitter = 0): Float64Array | undefined {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
-    let d = (A[rj + j] as number) + jitter;
-    for (let k = 0; k < j; k++) d -= (L[rj + k] as number) ** 2;
+    const d = (A[rj + j] as number) + jitter - dotRange(L, rj, L, rj, j);
     if (!(d > 0) || !Number.isFinite(d)) return undefined;
     const ljj = Math.sqrt(d);
     L[rj + j] = ljj;
     const inv = 1 / ljj;
     for (let i = j + 1; i < n; i++) {
       const ri = i * n;
-      let s = A[ri + j] as number;
-      for (let k = 0; k < j; k++) s -= (L[ri + k] as number) * (L[rj + k] as number);
-      L[ri + j] = s * inv;
+      L[ri + j] = ((A[ri + j] as number) - dotRange(L, ri, L, rj, j)) * inv;
     }
   }
   return L;
@@ -60,9 +79,7 @@ export function choleskyWithJitter(A: Float64Array, n: number, maxTries = 6): Ji
 export function solveLower(L: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array = new Float64Array(n)): Float64Array {
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    let s = b[i] as number;
-    for (let k = 0; k < i; k++) s -= (L[ri + k] as number) * (out[k] as number);
-    out[i] = s / (L[ri + i] as number);
+    out[i] = ((b[i] as number) - dotRange(L, ri, out, 0, i)) / (L[ri + i] as number);
   }
   return out;
 }
@@ -82,23 +99,23 @@ export function cholSolve(L: Float64Array, n: number, b: ArrayLike<number>): Flo
   return solveUpperT(L, n, solveLower(L, n, b));
 }
 
-/** A⁻¹ from its Cholesky factor (full symmetric matrix): L⁻¹ first, then L⁻ᵀ L⁻¹. */
+/**
+ * A⁻¹ from its Cholesky factor (full symmetric matrix): L⁻¹ first, then L⁻ᵀ L⁻¹. L⁻¹ is stored
+ * transposed (T[j·n + i] = (L⁻¹)_ij) so that every inner product runs along rows.
+ */
 export function cholInverse(L: Float64Array, n: number): Float64Array {
-  const Li = new Float64Array(n * n);
+  const T = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    Li[j * n + j] = 1 / (L[j * n + j] as number);
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let s = 0;
-      for (let k = j; k < i; k++) s -= (L[ri + k] as number) * (Li[k * n + j] as number);
-      Li[ri + j] = s / (L[ri + i] as number);
-    }
+    const rj = j * n;
+    T[rj + j] = 1 / (L[rj + j] as number);
+    // (L⁻¹)_ij = −Σ_{j≤k<i} L_ik (L⁻¹)_kj / L_ii
+    for (let i = j + 1; i < n; i++) T[rj + i] = -dotRange(L, i * n + j, T, rj + j, i - j) / (L[i * n + i] as number);
   }
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = i; k < n; k++) s += (Li[k * n + i] as number) * (Li[k * n + j] as number);
+      // (A⁻¹)_ij = Σ_{k≥i} (L⁻¹)_ki (L⁻¹)_kj
+      const s = dotRange(T, i * n + i, T, j * n + i, n - i);
       out[i * n + j] = s;
       out[j * n + i] = s;
     }
