@@ -157,6 +157,21 @@ export class Coordinator {
   }
 
   /** Epochs at which workers wait for the pruner's decision (so a pruned trial stops exactly there). */
+  /** The job a stored trial becomes: self-contained, so a worker needs no sweep lookup. */
+  private payload(sweep: SweepRecord, t: TrialRecord): TrialPayload {
+    return {
+      sweepId: sweep.id,
+      trialNumber: t.number,
+      seed: t.seed,
+      params: t.params,
+      hyperparams: resolveHyperparams(sweep.spec, t.params),
+      epochs: sweep.spec.epochs,
+      patience: sweep.spec.patience,
+      dataset: sweep.spec.dataset,
+      decisionEpochs: this.decisionEpochs(sweep),
+    };
+  }
+
   private decisionEpochs(sweep: SweepRecord): number[] {
     const pruner = this.prunerFor(sweep);
     return Array.from({ length: sweep.spec.epochs - 1 }, (_, i) => i + 1).filter((e) => pruner.decidesAt(e));
@@ -269,17 +284,7 @@ export class Coordinator {
       this.trialCache.get(sweep.id)?.trials.set(n, record);
       // The stored trial is the truth: if another coordinator recorded this number first (a lease
       // that lapsed mid-pass), its parameters are the ones to train, so the result matches them.
-      payloads.push({
-        sweepId: sweep.id,
-        trialNumber: n,
-        seed: record.seed,
-        params: record.params,
-        hyperparams: resolveHyperparams(sweep.spec, record.params),
-        epochs: sweep.spec.epochs,
-        patience: sweep.spec.patience,
-        dataset: sweep.spec.dataset,
-        decisionEpochs: this.decisionEpochs(sweep),
-      });
+      payloads.push(this.payload(sweep, record));
     }
     await this.queue.enqueue(payloads, sweep.spec.maxAttempts);
     if (payloads.length) this.log.info({ sweepId: sweep.id, trials: numbers.slice(0, payloads.length), askMs: Math.round(askMs) }, "trials enqueued");
@@ -305,17 +310,7 @@ export class Coordinator {
           changed = true;
         }
       } else if (status === "missing" && t.state === "waiting" && sweep.state !== "cancelled") {
-        requeue.push({
-          sweepId: sweep.id,
-          trialNumber: t.number,
-          seed: t.seed,
-          params: t.params,
-          hyperparams: resolveHyperparams(sweep.spec, t.params),
-          epochs: sweep.spec.epochs,
-          patience: sweep.spec.patience,
-          dataset: sweep.spec.dataset,
-          decisionEpochs: this.decisionEpochs(sweep),
-        });
+        requeue.push(this.payload(sweep, t));
       } else if (status === "missing" && t.state === "running" && t.startedAt !== undefined && Date.now() - t.startedAt > 60_000) {
         // The job is gone but the trial never finished (its record outlived a queue flush).
         if (await this.store.failTrial(sweep.id, t.number, null, "its job disappeared from the queue")) changed = true;
