@@ -33,9 +33,7 @@ describe("the dashboard during a real sweep", () => {
   let browser: BrowserContext;
   let profile: string;
   beforeAll(async () => {
-    d.start("coordinator", ["coordinator"]);
-    d.start("worker-1", ["worker"]);
-    d.start("worker-2", ["worker"]);
+    d.startCluster();
     d.start("dashboard", ["dashboard", "--port", String(PORT)]);
     profile = mkdtempSync(join(tmpdir(), "hq-live-chromium-"));
     browser = await chromium.launchPersistentContext(profile, {
@@ -53,9 +51,7 @@ describe("the dashboard during a real sweep", () => {
 
   it("shows trials appear live in rank order, with plots", async () => {
     await waitFor("the dashboard", async () => (await fetch(`http://127.0.0.1:${PORT}/api/health`).catch(() => undefined))?.ok, 30_000);
-    const launched = await d.run(["sweep", "launch", d.writeSpec("live.yaml", SPEC), "--detach"]);
-    expect(launched.code, launched.stderr).toBe(0);
-    const id = launched.stdout.trim().split("\n")[0]!;
+    const id = await d.launch(SPEC);
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -66,7 +62,7 @@ describe("the dashboard during a real sweep", () => {
     // Rows arrive while the sweep runs, without reloading the page.
     await expect.poll(rowsNow, { timeout: 120_000, interval: 250 }).toBeGreaterThan(0);
     const firstSeen = await rowsNow();
-    await waitFor("the sweep to complete", async () => (await d.store.getSweep(id))?.state === "complete", 180_000, 500);
+    await d.until(id, ["complete"], 180_000);
     await expect.poll(rowsNow, { timeout: 5000 }).toBe(6);
     expect(firstSeen).toBeLessThan(6);
 

@@ -3,7 +3,7 @@
  * report, and pruned trials stop exactly at the rung they were judged at.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Deployment, waitFor } from "./helpers.ts";
+import { Deployment } from "./helpers.ts";
 
 const SPEC = `
 name: e2e-asha
@@ -24,20 +24,13 @@ space:
 describe("ASHA pruning through coordinator and workers", () => {
   const d = new Deployment();
   beforeAll(() => {
-    d.start("coordinator", ["coordinator"]);
-    d.start("worker-1", ["worker"]);
-    d.start("worker-2", ["worker"]);
+    d.startCluster();
   });
   afterAll(() => d.stop());
 
   it("prunes trials at rung boundaries and saves epochs", async () => {
-    const launched = await d.run(["sweep", "launch", d.writeSpec("asha.yaml", SPEC), "--detach"]);
-    expect(launched.code, launched.stderr).toBe(0);
-    const id = launched.stdout.trim().split("\n")[0]!;
-    const sweep = await waitFor("the sweep to complete", async () => {
-      const s = await d.store.getSweep(id);
-      return s?.state === "complete" ? s : undefined;
-    }, 200_000, 500);
+    const id = await d.launch(SPEC);
+    const sweep = await d.until(id, ["complete"], 200_000);
     const trials = await d.store.listTrials(id);
     const rungs = [1, 3];
     const pruned = trials.filter((t) => t.state === "pruned");

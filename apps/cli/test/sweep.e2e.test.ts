@@ -3,7 +3,7 @@
  * train real tfjs LSTMs on the bundled S&P 500 series, and a real Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Deployment, waitFor } from "./helpers.ts";
+import { Deployment } from "./helpers.ts";
 
 const TINY = `
 name: e2e-tiny
@@ -24,9 +24,7 @@ space:
 describe("a tiny sweep through coordinator, queue and two workers", () => {
   const d = new Deployment();
   beforeAll(() => {
-    d.start("coordinator", ["coordinator"]);
-    d.start("worker-1", ["worker"]);
-    d.start("worker-2", ["worker"]);
+    d.startCluster();
   });
   afterAll(() => d.stop());
 
@@ -54,21 +52,8 @@ space:
   });
 
   it("completes every trial with a finite validation loss, ranked in order", async () => {
-    const spec = d.writeSpec("tiny.yaml", TINY);
-    const launched = await d.run(["sweep", "launch", spec, "--detach"]);
-    expect(launched.code, launched.stderr).toBe(0);
-    const id = launched.stdout.trim().split("\n")[0]!;
-    const sweep = await waitFor(
-      "the sweep to complete",
-      async () => {
-        const s = await d.store.getSweep(id);
-        return s && s.state === "complete" ? s : undefined;
-      },
-      200_000,
-      500,
-    ).catch(async (e: Error) => {
-      throw new Error(`${e.message}\n--- worker-1 ---\n${d.output("worker-1").slice(-3000)}\n--- coordinator ---\n${d.output("coordinator").slice(-2000)}`);
-    });
+    const id = await d.launch(TINY);
+    const sweep = await d.until(id, ["complete"], 200_000);
     expect(sweep.counts).toMatchObject({ complete: 4, failed: 0, running: 0, waiting: 0 });
     const trials = await d.store.listTrials(id);
     expect(trials.map((t) => t.number)).toEqual([0, 1, 2, 3]);
