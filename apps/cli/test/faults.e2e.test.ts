@@ -199,16 +199,27 @@ describe.concurrent("fault injection", () => {
     d.start("coordinator", ["coordinator"]);
     d.start("patient", ["worker"], { env: { HYPERQ_GRACE_S: "60" }, detached: true });
     d.start("hasty", ["worker"], { env: { HYPERQ_GRACE_S: "0" } });
-    const id = await d.launch(spec({ budget: 4, parallelism: 2, epochs: 25 }));
-    const tp = await d.runningTrial(id, (t) => d.workerName(t.workerId!) === "patient", 1);
-    const th = await d.runningTrial(id, (t) => d.workerName(t.workerId!) === "hasty", 1);
+    const id = await d.launch(spec({ budget: 4, parallelism: 2, epochs: 60 }));
+    // Both trials seen in one look, so neither is near its end when the signals go out (a tiny
+    // trial trains in seconds).
+    const [tp, th] = await d.wait(
+      "both workers to be training",
+      async () => {
+        const running = (await d.store.listTrials(id)).filter((t) => t.state === "running" && t.epochsReported >= 1);
+        const p = running.find((t) => d.workerName(t.workerId!) === "patient");
+        const h = running.find((t) => d.workerName(t.workerId!) === "hasty");
+        return p && h ? ([p, h] as const) : undefined;
+      },
+      60_000,
+      100,
+    );
 
-    // Ctrl-C in the patient worker's terminal: SIGINT to its whole process group, trial process included.
     const signalledAt = Date.now();
-    process.kill(-d.proc("patient").pid!, "SIGINT");
     // SIGTERM with no grace period: the trial goes back to the queue at once, its process stops.
     const hastyKids = childPids(d.proc("hasty").pid!);
     await d.kill("hasty", "SIGTERM");
+    // Ctrl-C in the patient worker's terminal: SIGINT to its whole process group, trial process included.
+    process.kill(-d.proc("patient").pid!, "SIGINT");
     const hastyMs = await d.exited("hasty", 15_000);
     expect(d.proc("hasty").exitCode).toBe(0);
     expect(hastyKids.every((c) => !alive(c))).toBe(true);
