@@ -199,14 +199,15 @@ describe.concurrent("fault injection", () => {
     d.start("coordinator", ["coordinator"]);
     d.start("patient", ["worker"], { env: { HYPERQ_GRACE_S: "60" }, detached: true });
     d.start("hasty", ["worker"], { env: { HYPERQ_GRACE_S: "0" } });
-    const id = await d.launch(spec({ budget: 4, parallelism: 2, epochs: 60 }));
-    // Both trials seen in one look, so neither is near its end when the signals go out (a tiny
-    // trial trains in seconds).
+    const id = await d.launch(spec({ budget: 4, parallelism: 2, epochs: 150 }));
+    // Both trials seen in one look, so neither is near its end when the signals go out. Trials are
+    // long enough (150 epochs) to overlap even when one worker's first trial process starts
+    // seconds late on a loaded machine; the hasty one may still be loading its data.
     const [tp, th] = await d.wait(
       "both workers to be training",
       async () => {
-        const running = (await d.store.listTrials(id)).filter((t) => t.state === "running" && t.epochsReported >= 1);
-        const p = running.find((t) => d.workerName(t.workerId!) === "patient");
+        const running = (await d.store.listTrials(id)).filter((t) => t.state === "running");
+        const p = running.find((t) => d.workerName(t.workerId!) === "patient" && t.epochsReported >= 1);
         const h = running.find((t) => d.workerName(t.workerId!) === "hasty");
         return p && h ? ([p, h] as const) : undefined;
       },
