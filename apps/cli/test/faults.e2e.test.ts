@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { Coordinator, TrialQueue } from "@hyperq/coordinator";
-import { TRIALS_QUEUE, bullPrefix, parseSweepSpecText, trialJobId, type TrialMetrics, type TrialPayload } from "@hyperq/protocol";
+import { TRIALS_QUEUE, bullPrefix, parseSweepSpecText, redisKeys, trialJobId, type TrialMetrics, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type SweepStore } from "@hyperq/store";
 import {
   FaultDeployment,
@@ -171,18 +171,22 @@ describe.concurrent("fault injection", () => {
       expect((await d.store.getTrial(id, 0))?.metrics).toEqual(t0?.metrics);
 
       // Concurrent completions of one running trial from two connections: exactly one is accepted.
-      const other = new RedisSweepStore(connectRedis(SHARED_REDIS_URL), { keyPrefix: d.prefix });
+      // Under a key prefix of its own, which no coordinator watches (one would re-enqueue the
+      // waiting trial for a real worker to claim), inside the deployment's prefix for clean-up.
+      const racePrefix = `${d.prefix}:race`;
+      const [one, other] = [0, 1].map(() => new RedisSweepStore(connectRedis(SHARED_REDIS_URL), { keyPrefix: racePrefix })) as [RedisSweepStore, RedisSweepStore];
       const scratch = `${id}-race`;
-      await d.store.createSweep((await d.sweep(id)).spec, { id: scratch, budget: 1 });
-      await d.store.setSweepState(scratch, "paused"); // no coordinator touches it
-      await d.store.createTrial(scratch, 0, {}, 1);
-      await d.store.claimTrial(scratch, 0, { workerId: "a", token: "A" });
+      await one.createSweep((await d.sweep(id)).spec, { id: scratch, budget: 1 });
+      await one.createTrial(scratch, 0, {}, 1);
+      await one.claimTrial(scratch, 0, { workerId: "a", token: "A" });
       await other.claimTrial(scratch, 0, { workerId: "b", token: "B" });
-      const race = await Promise.all([...Array(10).keys()].map((i) => (i % 2 ? other : d.store).completeTrial(scratch, 0, i < 5 ? "A" : "B", metricsFixture(i + 1))));
+      const race = await Promise.all([...Array(10).keys()].map((i) => (i % 2 ? other : one).completeTrial(scratch, 0, i < 5 ? "A" : "B", metricsFixture(i + 1))));
       expect(race.filter(Boolean).length).toBe(1);
-      expect(await d.redis.zcard(d.keys.leaderboard(scratch))).toBe(1);
-      await other.close();
-      other.redis.disconnect();
+      expect(await d.redis.zcard(redisKeys(racePrefix).leaderboard(scratch))).toBe(1);
+      for (const s of [one, other]) {
+        await s.close();
+        s.redis.disconnect();
+      }
 
       const f = await figures(d, id);
       printFigures("duplicate delivery (running and finished) + late and concurrent completions", f, `race: ${race.filter(Boolean).length} of ${race.length} completions accepted`);
@@ -234,7 +238,8 @@ describe.concurrent("fault injection", () => {
     const p = await d.store.getTrial(id, tp.number);
     expect(p).toMatchObject({ state: "complete", workerId: tp.workerId, attempts: 1 });
 
-    await d.until(id, ["complete"], 120_000);
+    // One worker left for the last three 150-epoch trials: minutes on a loaded 2-core machine.
+    await d.until(id, ["complete"], 300_000);
     const f = await figures(d, id);
     printFigures("worker SIGTERM (grace 0) + Ctrl-C (grace 60 s)", f, `hasty worker exited in ${hastyMs} ms, patient finished trial ${tp.number} and exited in ${patientMs} ms`);
     expect(f.problems).toEqual([]);
@@ -247,7 +252,7 @@ describe.concurrent("fault injection", () => {
     for (const e of started) if (e.type === "trial.started") expect(["fresh"]).toContain(d.workerName(e.workerId));
     // Nothing left in the registry by workers that stopped cleanly.
     expect((await d.store.listWorkers()).map((w) => d.workerName(w.id))).toEqual(["fresh"]);
-  });
+  }, 480_000);
 
   it("coordinator kill -9 and restart, with two coordinators: exactly the budget, one driver at a time, the GP rebuilt from the store", async () => {
     const d = deployment();
