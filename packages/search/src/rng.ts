@@ -99,4 +99,5 @@ export const STREAM = {
   fitRestarts: 5,
   subsample: 6,
   fallback: 7,
+  fitSubset: 8,
 } as const;

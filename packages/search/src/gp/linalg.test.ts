@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cholesky, choleskyWithJitter, cholInverse, cholLogDet, cholSolve } from "./linalg.ts";
+import { cholesky, choleskyWithJitter, cholLogDet, cholSolve } from "./linalg.ts";
 import { NumericalError } from "../errors.ts";
 
 const A = Float64Array.from([4, 12, -16, 12, 37, -43, -16, -43, 98]);
@@ -11,21 +11,13 @@ describe("linalg", () => {
     expect(cholLogDet(cholesky(A, 3) as Float64Array, 3)).toBeCloseTo(Math.log(36), 12);
   });
 
-  it("solves and inverts", () => {
+  it("solves", () => {
     const L = cholesky(A, 3) as Float64Array;
     const x = cholSolve(L, 3, [1, 2, 3]);
     for (let i = 0; i < 3; i++) {
       let s = 0;
       for (let j = 0; j < 3; j++) s += (A[i * 3 + j] as number) * (x[j] as number);
       expect(s).toBeCloseTo([1, 2, 3][i] as number, 9);
-    }
-    const inv = cholInverse(L, 3);
-    for (let i = 0; i < 3; i++) {
-      for (let j = 0; j < 3; j++) {
-        let s = 0;
-        for (let k = 0; k < 3; k++) s += (A[i * 3 + k] as number) * (inv[k * 3 + j] as number);
-        expect(s).toBeCloseTo(i === j ? 1 : 0, 9);
-      }
     }
   });
 

@@ -11,9 +11,8 @@ import { NumericalError } from "../errors.ts";
 
 /**
  * Σ_{k<len} a[ai + k] · b[bi + k] with four partial sums: a single running sum waits on the
- * latency of each addition. Measured at n = 100 (the GP's hyperparameter fit is mostly these):
- * Cholesky 0.22 → 0.16 ms, inverse 0.52 → 0.35 ms, likelihood with gradient 1.0 → 0.76 ms, one
- * 6-d GP suggestion at 100 observations 64 → 51 ms; eight partial sums measured no faster.
+ * latency of each addition (Cholesky at n = 100: 0.22 → 0.16 ms; eight partial sums measured no
+ * faster). The likelihood's O(n³) work runs in WebAssembly instead (see `wasm-kernels.ts`).
  */
 export function dotRange(a: Float64Array, ai: number, b: Float64Array, bi: number, len: number): number {
   let s0 = 0;
@@ -97,30 +96,6 @@ export function solveUpperT(L: Float64Array, n: number, b: ArrayLike<number>, ou
 /** Solves A x = b given A = L Lᵀ. */
 export function cholSolve(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
   return solveUpperT(L, n, solveLower(L, n, b));
-}
-
-/**
- * A⁻¹ from its Cholesky factor (full symmetric matrix): L⁻¹ first, then L⁻ᵀ L⁻¹. L⁻¹ is stored
- * transposed (T[j·n + i] = (L⁻¹)_ij) so that every inner product runs along rows.
- */
-export function cholInverse(L: Float64Array, n: number): Float64Array {
-  const T = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    T[rj + j] = 1 / (L[rj + j] as number);
-    // (L⁻¹)_ij = −Σ_{j≤k<i} L_ik (L⁻¹)_kj / L_ii
-    for (let i = j + 1; i < n; i++) T[rj + i] = -dotRange(L, i * n + j, T, rj + j, i - j) / (L[i * n + i] as number);
-  }
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      // (A⁻¹)_ij = Σ_{k≥i} (L⁻¹)_ki (L⁻¹)_kj
-      const s = dotRange(T, i * n + i, T, j * n + i, n - i);
-      out[i * n + j] = s;
-      out[j * n + i] = s;
-    }
-  }
-  return out;
 }
 
 /** log det A = 2 Σ ln L_ii. */

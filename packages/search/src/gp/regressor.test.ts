@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitHyperparams, GaussianProcess, hyperparamsToTheta, logMarginalLikelihood, logPrior } from "./regressor.ts";
-import { matern52 } from "./kernel.ts";
+import { kernelMatrix, matern52 } from "./kernel.ts";
+import { cholesky, cholLogDet, cholSolve, dot } from "./linalg.ts";
 import { createRng } from "../rng.ts";
 
 describe("GaussianProcess", () => {
@@ -83,6 +84,28 @@ describe("log marginal likelihood", () => {
       const fd = (logMarginalLikelihood(X, y, n, d, tp) + logPrior(tp, d) - logMarginalLikelihood(X, y, n, d, tm) - logPrior(tm, d)) / (2 * e);
       expect(Math.abs((g[j] as number) - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
     }
+  });
+
+  it("matches a dense computation with the JavaScript linear algebra (40 points, 5-d, SIMD sums in WebAssembly)", () => {
+    const m = 40;
+    const dim = 5;
+    const r = createRng(9);
+    const X2 = Float64Array.from({ length: m * dim }, () => r.next());
+    const y2 = Float64Array.from({ length: m }, () => r.normal());
+    const h = { lengthscales: Float64Array.from([0.2, 0.4, 0.7, 1.1, 3]), signalVar: 1.7, noiseVar: 3e-3 };
+    const K = kernelMatrix(X2, m, dim, { invLs2: Float64Array.from(h.lengthscales, (l) => 1 / (l * l)), signalVar: h.signalVar });
+    for (let i = 0; i < m; i++) K[i * m + i] = (K[i * m + i] as number) + h.noiseVar;
+    const L = cholesky(K, m) as Float64Array;
+    const a = cholSolve(L, m, y2);
+    const expected = -0.5 * dot(y2, a) - 0.5 * cholLogDet(L, m) - 0.5 * m * Math.log(2 * Math.PI);
+    expect(logMarginalLikelihood(X2, y2, m, dim, hyperparamsToTheta(h))).toBeCloseTo(expected, 9);
+  });
+
+  it("is −∞ with a zero gradient when the kernel matrix cannot be factored", () => {
+    const X2 = Float64Array.from([0.3, 0.3]);
+    const g = Float64Array.from([1, 1, 1]);
+    expect(logMarginalLikelihood(X2, Float64Array.from([1, 2]), 2, 1, [Math.log(0.5), 0, -800], g)).toBe(-Infinity);
+    expect(Array.from(g)).toEqual([0, 0, 0]);
   });
 
   it("fitting improves the posterior over the default start and finds the irrelevant dimension", () => {

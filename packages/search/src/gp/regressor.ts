@@ -19,9 +19,10 @@
  *   σ²     ~ Gamma(1.1, 30)              Optuna `_gp/prior.py`: small noise, for nearly
  *                                         deterministic objectives such as a validation loss
  */
-import { cholesky, cholInverse, cholLogDet, choleskyWithJitter, cholSolve, solveLower, solveUpperT } from "./linalg.ts";
-import { kernelMatrix, kernelVector, kernelVectorGrad, SQRT5, type KernelParams } from "./kernel.ts";
+import { choleskyWithJitter, cholSolve, solveLower, solveUpperT } from "./linalg.ts";
+import { kernelMatrix, kernelVector, kernelVectorGrad, type KernelParams } from "./kernel.ts";
 import { minimizeLbfgsb } from "./lbfgsb.ts";
+import { wasmLogMarginalLikelihood } from "./wasm-kernels.ts";
 import type { Rng } from "../rng.ts";
 
 /** GP hyperparameters in natural units. */
@@ -43,8 +44,6 @@ export interface GpBounds {
 }
 
 export const DEFAULT_GP_BOUNDS: GpBounds = { lengthscale: [1e-3, 1e3], signalVar: [1e-2, 1e2], noiseVar: [1e-9, 1] };
-
-const LN_2PI = Math.log(2 * Math.PI);
 
 export function hyperparamsToTheta(h: GpHyperparams): Float64Array {
   const d = h.lengthscales.length;
@@ -105,72 +104,17 @@ export function logPrior(theta: ArrayLike<number>, d: number, grad?: Float64Arra
 }
 
 /**
- * log p(y | X, θ) and, when `grad` is given, its gradient in θ (analytic, O(n³ + n² d)).
- * Returns −Infinity when K cannot be factored.
+ * log p(y | X, θ) = −½ yᵀK⁻¹y − ½ ln|K| − n/2 ln 2π with K = k(X, X) + σ²I, and, when `grad` is
+ * given, its gradient in θ = (ln ℓ_1..ln ℓ_d, ln s², ln σ²): ½ tr(W ∂K/∂θ) with W = ααᵀ − K⁻¹,
+ * α = K⁻¹y, where ∂K_ij/∂ln s² = K_ij (off the diagonal; s² on it), ∂K_ii/∂ln σ² = σ², and
+ * ∂K_ij/∂ln ℓ_k = c_ij Δ_ijk²/ℓ_k² with c_ij = (5/3) s² (1 + √5 r) e^{−√5 r} (from ∂k/∂(r²)).
+ * O(n³ + n² d): Cholesky, K⁻¹ from L⁻¹, one pass over the pairs — computed in WebAssembly with
+ * 128-bit SIMD (`assembly/gp-kernels.ts`), measured 7–8× faster than the same code in
+ * JavaScript at n = 64–100 (1.61 → 0.20 ms at n = 64, 6-d). Returns −Infinity (and a zero
+ * gradient) when K cannot be factored.
  */
 export function logMarginalLikelihood(X: Float64Array, y: Float64Array, n: number, d: number, theta: ArrayLike<number>, grad?: Float64Array): number {
-  const h = thetaToHyperparams(theta, d);
-  const inv = kernelParams(h).invLs2;
-  const s2 = h.signalVar;
-  // K and, per pair, c_ij = −2 s² m'(r²_ij) (so ∂K_ij/∂ln ℓ_k = c_ij Δ_ijk² / ℓ_k²), in one pass.
-  const K = new Float64Array(n * n);
-  const C = grad ? new Float64Array(n * n) : undefined;
-  for (let i = 0; i < n; i++) {
-    K[i * n + i] = s2 + h.noiseVar;
-    const xi = i * d;
-    for (let j = 0; j < i; j++) {
-      const xj = j * d;
-      let r2 = 0;
-      for (let k = 0; k < d; k++) {
-        const t = (X[xi + k] as number) - (X[xj + k] as number);
-        r2 += t * t * (inv[k] as number);
-      }
-      const r = Math.sqrt(r2);
-      const e = Math.exp(-SQRT5 * r);
-      const v = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * e;
-      K[i * n + j] = v;
-      K[j * n + i] = v;
-      if (C) C[i * n + j] = s2 * (5 / 3) * (1 + SQRT5 * r) * e;
-    }
-  }
-  const L = cholesky(K, n);
-  if (!L) {
-    if (grad) grad.fill(0);
-    return -Infinity;
-  }
-  const alpha = cholSolve(L, n, y);
-  let yAlpha = 0;
-  for (let i = 0; i < n; i++) yAlpha += (y[i] as number) * (alpha[i] as number);
-  const value = -0.5 * yAlpha - 0.5 * cholLogDet(L, n) - 0.5 * n * LN_2PI;
-  if (!grad || !C) return value;
-
-  grad.fill(0);
-  const Kinv = cholInverse(L, n);
-  const acc = new Float64Array(d);
-  let gSignal = 0;
-  let gNoise = 0;
-  for (let i = 0; i < n; i++) {
-    const ai = alpha[i] as number;
-    const wii = ai * ai - (Kinv[i * n + i] as number);
-    gNoise += wii;
-    gSignal += 0.5 * wii * s2;
-    const xi = i * d;
-    for (let j = 0; j < i; j++) {
-      const w = ai * (alpha[j] as number) - (Kinv[i * n + j] as number);
-      // Pairs count twice in ½ tr(W ∂K): ∂K_ij/∂ln s² = K_ij, ∂K_ij/∂ln ℓ_k = c_ij Δ_ijk²/ℓ_k².
-      gSignal += w * (K[i * n + j] as number);
-      const c = w * (C[i * n + j] as number);
-      const xj = j * d;
-      for (let k = 0; k < d; k++) {
-        const t = (X[xi + k] as number) - (X[xj + k] as number);
-        acc[k] = (acc[k] as number) + c * t * t;
-      }
-    }
-  }
-  for (let k = 0; k < d; k++) grad[k] = (acc[k] as number) * (inv[k] as number);
-  grad[d] = gSignal;
-  grad[d + 1] = 0.5 * gNoise * h.noiseVar;
-  return value;
+  return wasmLogMarginalLikelihood(X, y, n, d, theta, grad);
 }
 
 export interface FitOptions {

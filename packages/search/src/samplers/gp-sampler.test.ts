@@ -5,6 +5,7 @@ import { runSampler } from "../bench/run.ts";
 import { RandomSampler } from "./random-sampler.ts";
 import { SearchSpaceTransform } from "../transform.ts";
 import type { TrialView } from "../sampler.ts";
+import { searchSpaceSchema } from "@hyperq/protocol";
 
 const noClock = () => 0;
 
@@ -54,6 +55,24 @@ describe("GpSampler", () => {
         expect(d).toBeGreaterThan(1e-3);
       }
     }
+  });
+
+  it("keeps drawing quasi-random points, not model-based ones, until the initial design has finished", () => {
+    // Branin: a design of 5. Two finished, four running: trial 6 must not depend on the two values.
+    const history = (scale: number): TrialView[] =>
+      braninHistory(6).map((t, i) => (i < 2 ? { ...t, value: (t.value as number) * scale } : { number: t.number, state: "running", params: t.params }));
+    const ask = (o: { designUntilObserved?: boolean }, scale: number) => new GpSampler(o).ask({ space: branin.space, trials: history(scale), seed: 1, trialNumbers: [6], budget: 50 }).suggestions[0];
+    expect(ask({}, 1)).toEqual(ask({}, -3));
+    // Without the option the GP fitted on the two results answers, and the values matter.
+    expect(ask({ designUntilObserved: false }, 1)).not.toEqual(ask({ designUntilObserved: false }, -3));
+  });
+
+  it("spends the last trial of the budget on the minimizer of the posterior mean", () => {
+    const space = searchSpaceSchema.parse({ x: { type: "float", low: 0, high: 1 } });
+    const trials: TrialView[] = Array.from({ length: 11 }, (_, i) => ({ number: i, state: "complete", params: { x: i / 10 }, value: (i / 10 - 0.53) ** 2 }));
+    const x = (o: { finalExploitation?: boolean }) => new GpSampler(o).ask({ space, trials, seed: 1, trialNumbers: [11], budget: 12 }).suggestions[0]?.x as number;
+    expect(Math.abs(x({}) - 0.53)).toBeLessThan(2e-4);
+    expect(Math.abs(x({ finalExploitation: false }) - 0.53)).toBeGreaterThan(2e-4);
   });
 
   it("says so in notes when no result is usable yet, and still suggests", () => {
