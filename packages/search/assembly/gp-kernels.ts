@@ -31,6 +31,16 @@ const LN_2PI: f64 = 1.8378770664093453;
   return s;
 }
 
+/** r² = Σ_k (a_k − b_k)² / ℓ_k², with `inv` holding 1/ℓ_k². */
+@inline function scaledSqDist(a: usize, b: usize, inv: usize, d: i32): f64 {
+  let r2: f64 = 0;
+  for (let k = 0; k < d; k++) {
+    const t = load<f64>(at(a, k)) - load<f64>(at(b, k));
+    r2 += t * t * load<f64>(at(inv, k));
+  }
+  return r2;
+}
+
 /** Bytes of workspace `lml` needs. */
 export function lmlWorkBytes(n: i32, d: i32): i32 {
   return (5 * n * n + 2 * n + 2 * d) * 8;
@@ -65,12 +75,7 @@ export function lml(n: i32, d: i32, X: usize, y: usize, theta: usize, grad: usiz
     store<f64>(at(K, i * n + i), s2 + noise);
     const xi = at(X, i * d);
     for (let j = 0; j < i; j++) {
-      const xj = at(X, j * d);
-      let r2: f64 = 0;
-      for (let k = 0; k < d; k++) {
-        const t = load<f64>(at(xi, k)) - load<f64>(at(xj, k));
-        r2 += t * t * load<f64>(at(inv, k));
-      }
+      const r2 = scaledSqDist(xi, at(X, j * d), inv, d);
       const r = Math.sqrt(r2);
       const e = Math.exp(-SQRT5 * r);
       store<f64>(at(K, i * n + j), s2 * (1 + SQRT5 * r + (5.0 / 3.0) * r2) * e);
@@ -149,4 +154,65 @@ export function lml(n: i32, d: i32, X: usize, y: usize, theta: usize, grad: usiz
   store<f64>(at(grad, d), gSignal);
   store<f64>(at(grad, d + 1), 0.5 * gNoise * noise);
   return value;
+}
+
+/** Bytes of workspace `predict` and `predictGrad` need. */
+export function predictWorkBytes(n: i32, d: i32): i32 {
+  return (3 * n + n * d) * 8;
+}
+
+/**
+ * Posterior mean and variance (before any floor) of the latent f at x, written at out[0], out[1];
+ * with `dMean` ≠ 0, also their gradients in x at `dMean` and `dVar` (d each). L is the Cholesky
+ * factor of k(X, X) + σ²I, α = (k(X, X) + σ²I)⁻¹ y, `inv` holds 1/ℓ_k².
+ *   mean = k(x, X) α,  variance = s² − |v|² with L v = k(x, X)
+ *   ∂mean/∂x = Σ_i α_i ∂k_i/∂x,  ∂variance/∂x = −2 Σ_i w_i ∂k_i/∂x with Lᵀ w = v
+ */
+export function predict(n: i32, d: i32, X: usize, L: usize, alpha: usize, inv: usize, s2: f64, x: usize, out: usize, dMean: usize, dVar: usize, work: usize): void {
+  const kv = work;
+  const v = kv + (<usize>n << 3);
+  const w = v + (<usize>n << 3);
+  const dk = w + (<usize>n << 3);
+  const withGrad = dMean != 0;
+  for (let i = 0; i < n; i++) {
+    const xi = at(X, i * d);
+    const r2 = scaledSqDist(x, xi, inv, d);
+    const r = Math.sqrt(r2);
+    const e = Math.exp(-SQRT5 * r);
+    store<f64>(at(kv, i), s2 * (1 + SQRT5 * r + (5.0 / 3.0) * r2) * e);
+    if (withGrad) {
+      const g = -2 * s2 * (5.0 / 6.0) * (1 + SQRT5 * r) * e;
+      for (let k = 0; k < d; k++) store<f64>(at(dk, i * d + k), g * (load<f64>(at(x, k)) - load<f64>(at(xi, k))) * load<f64>(at(inv, k)));
+    }
+  }
+  const mean = dot(kv, alpha, n);
+  for (let i = 0; i < n; i++) store<f64>(at(v, i), (load<f64>(at(kv, i)) - dot(at(L, i * n), v, i)) / load<f64>(at(L, i * n + i)));
+  store<f64>(out, mean);
+  store<f64>(out + 8, s2 - dot(v, v, n));
+  if (!withGrad) return;
+  // Lᵀ w = v by columns: w_k = acc_k / L_kk, then acc_i −= L_ki w_k for i < k (row k of L).
+  memory.copy(w, v, <usize>n << 3);
+  for (let k = n - 1; k >= 0; k--) {
+    const rk = at(L, k * n);
+    const wk = load<f64>(at(w, k)) / load<f64>(at(rk, k));
+    store<f64>(at(w, k), wk);
+    const f = f64x2.splat(wk);
+    let i = 0;
+    for (; i + 1 < k; i += 2) v128.store(at(w, i), f64x2.sub(v128.load(at(w, i)), f64x2.mul(v128.load(at(rk, i)), f)));
+    for (; i < k; i++) store<f64>(at(w, i), load<f64>(at(w, i)) - load<f64>(at(rk, i)) * wk);
+  }
+  for (let k = 0; k < d; k++) {
+    store<f64>(at(dMean, k), 0);
+    store<f64>(at(dVar, k), 0);
+  }
+  for (let i = 0; i < n; i++) {
+    const a = load<f64>(at(alpha, i));
+    const wi = -2 * load<f64>(at(w, i));
+    const row = at(dk, i * d);
+    for (let k = 0; k < d; k++) {
+      const g = load<f64>(at(row, k));
+      store<f64>(at(dMean, k), load<f64>(at(dMean, k)) + a * g);
+      store<f64>(at(dVar, k), load<f64>(at(dVar, k)) + wi * g);
+    }
+  }
 }

@@ -13,9 +13,10 @@
  *
  * Useful derivatives (no singularity at r = 0):
  *   ∂k/∂(r²)   = −(5/6) s² (1 + √5 r) exp(−√5 r)
+ * The likelihood and the posterior, which use them, run in WebAssembly (`assembly/gp-kernels.ts`).
  */
 
-export const SQRT5 = Math.sqrt(5);
+const SQRT5 = Math.sqrt(5);
 
 /** Kernel hyperparameters in natural units. */
 export interface KernelParams {
@@ -29,12 +30,6 @@ export interface KernelParams {
 export function matern52(r2: number): number {
   const r = Math.sqrt(r2);
   return (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
-}
-
-/** ∂k/∂(r²) without s². */
-export function matern52dr2(r2: number): number {
-  const r = Math.sqrt(r2);
-  return -(5 / 6) * (1 + SQRT5 * r) * Math.exp(-SQRT5 * r);
 }
 
 export function sqDist(a: ArrayLike<number>, aOff: number, b: ArrayLike<number>, bOff: number, invLs2: Float64Array, d: number): number {
@@ -58,32 +53,4 @@ export function kernelMatrix(X: Float64Array, n: number, d: number, p: KernelPar
     }
   }
   return K;
-}
-
-/** k(x, X): the covariances of one point with every row of X. */
-export function kernelVector(x: ArrayLike<number>, X: Float64Array, n: number, d: number, p: KernelParams, out: Float64Array = new Float64Array(n)): Float64Array {
-  for (let i = 0; i < n; i++) out[i] = p.signalVar * matern52(sqDist(x, 0, X, i * d, p.invLs2, d));
-  return out;
-}
-
-/**
- * k(x, X) and its gradient in x: dk[i*d + j] = ∂k(x, X_i)/∂x_j = 2 ∂k/∂(r²) (x_j − X_ij)/ℓ_j².
- */
-export function kernelVectorGrad(
-  x: ArrayLike<number>,
-  X: Float64Array,
-  n: number,
-  d: number,
-  p: KernelParams,
-  kv: Float64Array,
-  dk: Float64Array,
-): void {
-  for (let i = 0; i < n; i++) {
-    const r2 = sqDist(x, 0, X, i * d, p.invLs2, d);
-    const r = Math.sqrt(r2);
-    const e = Math.exp(-SQRT5 * r);
-    kv[i] = p.signalVar * (1 + SQRT5 * r + (5 / 3) * r2) * e;
-    const g = 2 * p.signalVar * -(5 / 6) * (1 + SQRT5 * r) * e;
-    for (let j = 0; j < d; j++) dk[i * d + j] = g * ((x[j] as number) - (X[i * d + j] as number)) * (p.invLs2[j] as number);
-  }
 }

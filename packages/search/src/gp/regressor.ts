@@ -19,10 +19,10 @@
  *   σ²     ~ Gamma(1.1, 30)              Optuna `_gp/prior.py`: small noise, for nearly
  *                                         deterministic objectives such as a validation loss
  */
-import { choleskyWithJitter, cholSolve, solveLower, solveUpperT } from "./linalg.ts";
-import { kernelMatrix, kernelVector, kernelVectorGrad, type KernelParams } from "./kernel.ts";
+import { choleskyWithJitter, cholSolve } from "./linalg.ts";
+import { kernelMatrix, type KernelParams } from "./kernel.ts";
 import { minimizeLbfgsb } from "./lbfgsb.ts";
-import { wasmLogMarginalLikelihood } from "./wasm-kernels.ts";
+import { WasmPosterior, wasmLogMarginalLikelihood } from "./wasm-kernels.ts";
 import type { Rng } from "../rng.ts";
 
 /** GP hyperparameters in natural units. */
@@ -199,17 +199,17 @@ export function fitHyperparams(X: Float64Array, y: Float64Array, n: number, d: n
   return { hyperparams: thetaToHyperparams(best.theta, d), logPosterior: -best.f, evaluations };
 }
 
-/** A GP conditioned on data, for prediction. */
+/**
+ * A GP conditioned on data, for prediction. The kernel matrix is factored here (with jitter
+ * escalation); predictions run in WebAssembly (`WasmPosterior`): the acquisition's share of one
+ * 6-d suggestion at 100 observations went from about 23 ms in JavaScript to about 7 ms.
+ */
 export class GaussianProcess {
   readonly L: Float64Array;
   readonly alpha: Float64Array;
   /** Diagonal jitter the Cholesky needed beyond σ² (0 when none). */
   readonly jitter: number;
-  private readonly kp: KernelParams;
-  private readonly kv: Float64Array;
-  private readonly v: Float64Array;
-  private readonly w: Float64Array;
-  private dk: Float64Array;
+  private readonly posterior: WasmPosterior;
 
   constructor(
     readonly X: Float64Array,
@@ -218,54 +218,26 @@ export class GaussianProcess {
     readonly d: number,
     readonly hyperparams: GpHyperparams,
   ) {
-    this.kp = kernelParams(hyperparams);
-    const K = kernelMatrix(X, n, d, this.kp);
+    const kp = kernelParams(hyperparams);
+    const K = kernelMatrix(X, n, d, kp);
     for (let i = 0; i < n; i++) K[i * n + i] = (K[i * n + i] as number) + hyperparams.noiseVar;
     const { L, jitter } = choleskyWithJitter(K, n);
     this.L = L;
     this.jitter = jitter;
     this.alpha = cholSolve(L, n, y);
-    this.kv = new Float64Array(n);
-    this.v = new Float64Array(n);
-    this.w = new Float64Array(n);
-    this.dk = new Float64Array(n * d);
+    this.posterior = new WasmPosterior(X, L, this.alpha, n, d, kp.invLs2, hyperparams.signalVar);
   }
 
   /** Posterior mean and variance of the latent f at x (variance floored at 1e-12·s²). */
   predict(x: ArrayLike<number>): { mean: number; variance: number } {
-    const { n } = this;
-    kernelVector(x, this.X, n, this.d, this.kp, this.kv);
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += (this.kv[i] as number) * (this.alpha[i] as number);
-    solveLower(this.L, n, this.kv, this.v);
-    let vv = 0;
-    for (let i = 0; i < n; i++) vv += (this.v[i] as number) ** 2;
-    return { mean, variance: Math.max(this.hyperparams.signalVar - vv, 1e-12 * this.hyperparams.signalVar) };
+    const { mean, variance } = this.posterior.predict(x);
+    return { mean, variance: Math.max(variance, 1e-12 * this.hyperparams.signalVar) };
   }
 
   /** As `predict`, also writing ∂mean/∂x into `dMean` and ∂variance/∂x into `dVar` (length d). */
   predictWithGrad(x: ArrayLike<number>, dMean: Float64Array, dVar: Float64Array): { mean: number; variance: number } {
-    const { n, d } = this;
-    kernelVectorGrad(x, this.X, n, d, this.kp, this.kv, this.dk);
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += (this.kv[i] as number) * (this.alpha[i] as number);
-    solveLower(this.L, n, this.kv, this.v);
-    let vv = 0;
-    for (let i = 0; i < n; i++) vv += (this.v[i] as number) ** 2;
-    solveUpperT(this.L, n, this.v, this.w);
-    dMean.fill(0);
-    dVar.fill(0);
-    for (let i = 0; i < n; i++) {
-      const a = this.alpha[i] as number;
-      const wi = this.w[i] as number;
-      for (let j = 0; j < d; j++) {
-        const g = this.dk[i * d + j] as number;
-        dMean[j] = (dMean[j] as number) + a * g;
-        dVar[j] = (dVar[j] as number) - 2 * wi * g;
-      }
-    }
+    const { mean, variance } = this.posterior.predict(x, dMean, dVar);
     const floor = 1e-12 * this.hyperparams.signalVar;
-    const variance = this.hyperparams.signalVar - vv;
     if (variance <= floor) {
       dVar.fill(0);
       return { mean, variance: floor };

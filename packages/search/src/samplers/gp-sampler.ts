@@ -32,7 +32,7 @@ export interface GpSamplerOptions extends GpOptions {
    * observations, chosen as `maxObservations` chooses (the best 40% and a seeded random rest);
    * the GP is then conditioned on all of them. Each likelihood evaluation is O(n³) and a fit takes
    * about 20 of them per output warp, while past a few dozen points more data barely moves the MAP
-   * hyperparameters. One 6-d suggestion at 100 observations: 35 ms with 64, 55 ms with 100. At 100
+   * hyperparameters. One 6-d suggestion at 100 observations (median of 37): 17 ms with 64, 27 ms with 80, 28–58 ms with 100. At 100
    * trials (seeds 0–19, mean regret, 64 against no cap): Hartmann-6 0.0119 against 0.0119,
    * Rosenbrock-4 19.6 against 16.9. The benchmark's 50-trial figures do not reach the cap.
    * @defaultValue 64
