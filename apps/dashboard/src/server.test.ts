@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import request from "supertest";
 import { MemorySweepStore } from "@hyperq/store";
-import type { TrialMetrics } from "@hyperq/protocol";
+import { trialJobId, type TrialMetrics } from "@hyperq/protocol";
 import { createServer, type DashboardApp } from "./server.ts";
 import { createFixtureSweep, fixtureSpec } from "./fixture.ts";
 
@@ -119,6 +119,16 @@ describe("dashboard API", () => {
     const r = await request(app).get("/api/workers").expect(200);
     const byId = Object.fromEntries(r.body.workers.map((w: { id: string; alive: boolean }) => [w.id, w.alive]));
     expect(byId).toMatchObject({ old: false, "fixture-w1": true });
+  });
+
+  it("leaves finished trials out of a worker's current ones (its last announcement may lag the store)", async () => {
+    const trials = await store.listTrials("fx");
+    const done = trials.find((t) => t.state === "complete")!;
+    const running = trials.find((t) => t.state === "running")!;
+    const current = [trialJobId("fx", done.number), trialJobId("fx", running.number)];
+    await store.announceWorker({ id: "lagging", host: "h", pid: 2, backend: "cpu", concurrency: 2, startedAt: 0, seenAt: Date.now(), current });
+    const r = await request(app).get("/api/workers").expect(200);
+    expect(r.body.workers.find((w: { id: string }) => w.id === "lagging").current).toEqual([trialJobId("fx", running.number)]);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import express from "express";
 import type { NextFunction, Request, Response } from "express";
 import type { z } from "zod";
-import { TRIAL_STATES, type SweepState, type TrialRecord, type TrialState } from "@hyperq/protocol";
+import { TRIAL_STATES, isFinishedTrialState, parseTrialJobId, type SweepState, type TrialRecord, type TrialState } from "@hyperq/protocol";
 import type { SweepRecord, SweepStore, WorkerInfo } from "@hyperq/store";
 import { paramAxes, paramImportance, sweepHistory } from "./analysis.ts";
 import { EventHub } from "./event-hub.ts";
@@ -344,7 +344,23 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     parse(noQuerySchema, req.query, "query");
     const t = now();
     const workers = await store.listWorkers();
-    res.json({ workers: workers.map((w: WorkerInfo) => ({ ...w, alive: t - w.seenAt <= staleMs })) });
+    // A worker re-announces after BullMQ's completion event, which follows the trial's finish in
+    // the store: for a moment its list may still name a finished trial. Those are left out here.
+    const current = await Promise.all(
+      workers.map(async (w: WorkerInfo) => {
+        const states = await Promise.all(
+          w.current.map(async (jobId) => {
+            const ref = parseTrialJobId(jobId);
+            return ref ? (await store.getTrial(ref.sweepId, ref.trialNumber))?.state : undefined;
+          }),
+        );
+        return w.current.filter((_, i) => {
+          const state = states[i];
+          return state === undefined || !isFinishedTrialState(state);
+        });
+      }),
+    );
+    res.json({ workers: workers.map((w: WorkerInfo, i) => ({ ...w, current: current[i], alive: t - w.seenAt <= staleMs })) });
   });
 
   app.get("/api/events", (req, res) => {
