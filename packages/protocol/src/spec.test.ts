@@ -58,6 +58,13 @@ space:
     );
   });
 
+  it("takes the GP's options and refuses others", () => {
+    const r = parseSweepSpec({ ...base, method: "gp", gp: { initialTrials: 8, finalExploitation: false } });
+    expect(r.ok && r.value.gp).toEqual({ initialTrials: 8, finalExploitation: false });
+    const got = issues({ ...base, method: "gp", gp: { finalExploitation: "yes", candidates: 9 } });
+    expect(got).toEqual(expect.arrayContaining([expect.stringMatching(/^gp\.finalExploitation: .*boolean/), expect.stringMatching(/^gp: Unrecognized key: "candidates"/)]));
+  });
+
   it("checks values against the hyperparameter catalogue", () => {
     const got = issues({ ...base, space: { dropout: { type: "float", low: 0.1, high: 1.5 }, bogus: 3, num_layers: { type: "float", low: 1, high: 3 }, optimizer: ["adam", "lbfgs"] } });
     expect(got).toEqual(

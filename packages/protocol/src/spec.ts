@@ -42,6 +42,12 @@ export type PrunerSpec = z.output<typeof prunerSpecSchema>;
 export const gpOptionsSchema = z.strictObject({
   /** Quasi-random points before the GP takes over. @defaultValue max(5, 2 × dimensions) */
   initialTrials: z.number().int().min(1).optional(),
+  /**
+   * The last trials of the budget — those no later suggestion can learn from, as many as run at
+   * once — go to the best predicted configuration instead of the expected-improvement maximizer.
+   * Turn off for a sweep you mean to extend. @defaultValue true
+   */
+  finalExploitation: z.boolean().optional(),
 });
 export type GpOptions = z.output<typeof gpOptionsSchema>;
 
