@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseDelimited } from "./csv.ts";
-import { DatasetError } from "./errors.ts";
-
-function catchError(fn: () => unknown): DatasetError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DatasetError) return e;
-    throw e;
-  }
-  throw new Error("expected a DatasetError");
-}
+import { catchDatasetError } from "./testing/catch-dataset-error.ts";
 
 describe("parseDelimited", () => {
   it("reads quoted fields, doubled quotes, delimiters and newlines inside quotes", () => {
@@ -53,21 +43,21 @@ describe("parseDelimited", () => {
   });
 
   it("rejects a row with the wrong number of fields, naming the line", () => {
-    const e = catchError(() => parseDelimited("date,v\n2020-01-01,1\n2020-01-02,2,9\n", "f.csv"));
+    const e = catchDatasetError(() => parseDelimited("date,v\n2020-01-01,1\n2020-01-02,2,9\n", "f.csv"));
     expect(e.row).toBe(3);
     expect(e.message).toBe("f.csv, line 3: every row needs 2 fields like the header, but this one has 3");
   });
 
   it("rejects an unterminated quote, an empty file, empty and duplicate column names", () => {
-    expect(catchError(() => parseDelimited('date,v\n2020-01-01,"1\n', "f.csv")).row).toBe(2);
-    expect(catchError(() => parseDelimited("", "f.csv")).message).toContain("empty");
-    expect(catchError(() => parseDelimited("date,,v\n", "f.csv")).rule).toContain("column 2 of the header is empty");
-    const dup = catchError(() => parseDelimited("date,v,v\n", "f.csv"));
+    expect(catchDatasetError(() => parseDelimited('date,v\n2020-01-01,"1\n', "f.csv")).row).toBe(2);
+    expect(catchDatasetError(() => parseDelimited("", "f.csv")).message).toContain("empty");
+    expect(catchDatasetError(() => parseDelimited("date,,v\n", "f.csv")).rule).toContain("column 2 of the header is empty");
+    const dup = catchDatasetError(() => parseDelimited("date,v,v\n", "f.csv"));
     expect(dup.column).toBe("v");
     expect(dup.rule).toContain("columns 2 and 3");
   });
 
   it("rejects text after a closing quote", () => {
-    expect(catchError(() => parseDelimited('a,b\n"x"y,1\n', "f.csv")).row).toBe(2);
+    expect(catchDatasetError(() => parseDelimited('a,b\n"x"y,1\n', "f.csv")).row).toBe(2);
   });
 });

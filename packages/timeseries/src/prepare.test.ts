@@ -1,9 +1,9 @@
 import { datasetSpecSchema, type DatasetSpecInput } from "@hyperq/protocol";
 import { describe, expect, it } from "vitest";
-import { DatasetError } from "./errors.ts";
 import { checkWindowsFit, clearPreparedCache, largestSeqLen, prepareDataset, prepareDatasetCached } from "./prepare.ts";
 import { contentHash } from "./source.ts";
 import { makeWindows } from "./windows.ts";
+import { catchDatasetError } from "./testing/catch-dataset-error.ts";
 
 const FILE = "tiny.csv";
 const spec = (input: Omit<DatasetSpecInput, "path"> = {}) => datasetSpecSchema.parse({ path: FILE, target: "a", ...input });
@@ -13,16 +13,6 @@ function tinyCsv(edit: (r: number, cells: string[]) => string[] = (_r, c) => c):
   const order = [3, 1, 2, ...Array.from({ length: 17 }, (_, i) => i + 4)];
   const lines = order.map((r) => edit(r, [`2020-01-${String(r).padStart(2, "0")}`, String(r), String(r * r), r % 2 === 0 ? "even" : "odd"]).join(","));
   return ["date,a,b,label", ...lines].join("\n") + "\n";
-}
-
-function catchError(fn: () => unknown): DatasetError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DatasetError) return e;
-    throw e;
-  }
-  throw new Error("expected a DatasetError");
 }
 
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
@@ -120,7 +110,7 @@ describe("prepareDataset: relative features", () => {
   });
 
   it("rejects values a relative transform cannot take, naming the column and line", () => {
-    const e = catchError(() => prepareDataset(spec({ featureTransform: "log-return" }), tinyCsv((r, c) => (r === 5 ? [c[0]!, c[1]!, "-3", c[3]!] : c)), FILE));
+    const e = catchDatasetError(() => prepareDataset(spec({ featureTransform: "log-return" }), tinyCsv((r, c) => (r === 5 ? [c[0]!, c[1]!, "-3", c[3]!] : c)), FILE));
     expect(e.message).toMatch(/column "b"/);
     expect(e.message).toMatch(/featureTransform: log-return/);
   });
@@ -130,7 +120,7 @@ describe("prepareDataset: missing values", () => {
   const withGap = tinyCsv((r, c) => (r === 5 ? [c[0] ?? "", "", c[2] ?? "", c[3] ?? ""] : r === 9 ? [c[0] ?? "", c[1] ?? "", "NA", c[3] ?? ""] : c));
 
   it("rejects them by default, naming the file, column and line", () => {
-    const e = catchError(() => prepareDataset(spec(), withGap, FILE));
+    const e = catchDatasetError(() => prepareDataset(spec(), withGap, FILE));
     expect(e).toMatchObject({ file: FILE, column: "a", row: 6 });
     expect(e.message).toBe('tiny.csv, column "a", line 6: missing values are rejected (`missing: reject`); choose `ffill` or `drop` to accept them');
   });
@@ -153,7 +143,7 @@ describe("prepareDataset: missing values", () => {
 
   it("cannot forward-fill the first row", () => {
     const text = tinyCsv((r, c) => (r === 1 ? [c[0] ?? "", "", c[2] ?? "", c[3] ?? ""] : c));
-    expect(catchError(() => prepareDataset(spec({ missing: "ffill" }), text, FILE))).toMatchObject({ column: "a", row: 3 });
+    expect(catchDatasetError(() => prepareDataset(spec({ missing: "ffill" }), text, FILE))).toMatchObject({ column: "a", row: 3 });
   });
 
   it("ignores gaps in columns the spec does not use", () => {
@@ -165,64 +155,64 @@ describe("prepareDataset: missing values", () => {
 describe("prepareDataset: bad input", () => {
   it("rejects a non-numeric value in a used numeric column", () => {
     const text = tinyCsv((r, c) => (r === 7 ? [c[0] ?? "", c[1] ?? "", "12,5", c[3] ?? ""] : c)).replace("12,5", '"12,5"');
-    const e = catchError(() => prepareDataset(spec({ features: ["a", "b"] }), text, FILE));
+    const e = catchDatasetError(() => prepareDataset(spec({ features: ["a", "b"] }), text, FILE));
     expect(e).toMatchObject({ column: "b", row: 8 });
     expect(e.message).toBe('tiny.csv, column "b", line 8: a feature column must be numeric, but got "12,5"');
   });
 
   it("skips a text column when features are defaulted, but rejects it when listed", () => {
     expect(prepareDataset(spec(), tinyCsv(), FILE).meta.features).toEqual(["a", "b"]);
-    const e = catchError(() => prepareDataset(spec({ features: ["a", "label"] }), tinyCsv(), FILE));
+    const e = catchDatasetError(() => prepareDataset(spec({ features: ["a", "label"] }), tinyCsv(), FILE));
     expect(e).toMatchObject({ column: "label", row: 2 });
     expect(e.rule).toBe('a feature column must be numeric, but got "odd"');
   });
 
   it("rejects a non-numeric target", () => {
-    expect(catchError(() => prepareDataset(spec({ target: "label", features: ["a"] }), tinyCsv(), FILE)).rule).toContain("the target column must be numeric");
+    expect(catchDatasetError(() => prepareDataset(spec({ target: "label", features: ["a"] }), tinyCsv(), FILE)).rule).toContain("the target column must be numeric");
   });
 
   it("rejects unknown columns, naming the column and the columns there are", () => {
-    const e = catchError(() => prepareDataset(spec({ features: ["a", "volume"] }), tinyCsv(), FILE));
+    const e = catchDatasetError(() => prepareDataset(spec({ features: ["a", "volume"] }), tinyCsv(), FILE));
     expect(e.column).toBe("volume");
     expect(e.message).toBe('tiny.csv, column "volume": `features` names a column the file does not have; its columns are "date", "a", "b", "label"');
-    expect(catchError(() => prepareDataset(spec({ target: "close" }), tinyCsv(), FILE)).column).toBe("close");
-    expect(catchError(() => prepareDataset(spec({ dateColumn: "day" }), tinyCsv(), FILE)).column).toBe("day");
-    expect(catchError(() => prepareDataset(spec(), tinyCsv().replace("date,", "day,"), FILE)).rule).toBe(
+    expect(catchDatasetError(() => prepareDataset(spec({ target: "close" }), tinyCsv(), FILE)).column).toBe("close");
+    expect(catchDatasetError(() => prepareDataset(spec({ dateColumn: "day" }), tinyCsv(), FILE)).column).toBe("day");
+    expect(catchDatasetError(() => prepareDataset(spec(), tinyCsv().replace("date,", "day,"), FILE)).rule).toBe(
       '`dateColumn` defaults to "date", but the file has no such column; its columns are "day", "a", "b", "label"',
     );
   });
 
   it("needs a target for a user file", () => {
-    const e = catchError(() => prepareDataset(datasetSpecSchema.parse({ path: FILE }), tinyCsv(), FILE));
+    const e = catchDatasetError(() => prepareDataset(datasetSpecSchema.parse({ path: FILE }), tinyCsv(), FILE));
     expect(e.rule).toContain("`target` is required");
   });
 
   it("rejects duplicate dates, naming both lines", () => {
     const text = tinyCsv((r, c) => (r === 6 ? ["2020-01-05", ...c.slice(1)] : c));
-    const e = catchError(() => prepareDataset(spec(), text, FILE));
+    const e = catchDatasetError(() => prepareDataset(spec(), text, FILE));
     expect(e).toMatchObject({ column: "date", row: 7 });
     expect(e.rule).toBe('dates must be unique, but "2020-01-05" also appears on line 6');
   });
 
   it("rejects unreadable and empty dates", () => {
-    const bad = (cell: string) => catchError(() => prepareDataset(spec(), tinyCsv((r, c) => (r === 4 ? [cell, ...c.slice(1)] : c)), FILE));
+    const bad = (cell: string) => catchDatasetError(() => prepareDataset(spec(), tinyCsv((r, c) => (r === 4 ? [cell, ...c.slice(1)] : c)), FILE));
     expect(bad("2020-02-30")).toMatchObject({ column: "date", row: 5 });
     expect(bad("soon").rule).toContain('got "soon"');
     expect(bad("").rule).toBe("every row needs a date, but this one is empty");
   });
 
   it("rejects a series too short for one window in every split", () => {
-    const e = catchError(() => prepareDataset(spec({ horizon: 3 }), tinyCsv(), FILE));
+    const e = catchDatasetError(() => prepareDataset(spec({ horizon: 3 }), tinyCsv(), FILE));
     expect(e.column).toBeUndefined();
     expect(e.message).toBe("tiny.csv: every split needs at least seq_len + horizon rows (seq_len ≥ 1, horizon=3), but the validation part has 3 of the 20 rows (split 0.7/0.15/rest)");
-    expect(catchError(() => prepareDataset(spec(), "date,a\n2020-01-01,1\n", FILE)).rule).toContain("the train part has 0 of the 1 rows");
+    expect(catchDatasetError(() => prepareDataset(spec(), "date,a\n2020-01-01,1\n", FILE)).rule).toContain("the train part has 0 of the 1 rows");
   });
 
   it("rejects targets a relative transform cannot divide by", () => {
     const zero = tinyCsv((r, c) => (r === 10 ? [c[0] ?? "", "0", ...c.slice(2)] : c));
-    expect(catchError(() => prepareDataset(spec({ targetTransform: "pct-change" }), zero, FILE))).toMatchObject({ column: "a", row: 11 });
+    expect(catchDatasetError(() => prepareDataset(spec({ targetTransform: "pct-change" }), zero, FILE))).toMatchObject({ column: "a", row: 11 });
     const negative = tinyCsv((r, c) => (r === 10 ? [c[0] ?? "", "-1", ...c.slice(2)] : c));
-    const e = catchError(() => prepareDataset(spec({ targetTransform: "log-return" }), negative, FILE));
+    const e = catchDatasetError(() => prepareDataset(spec({ targetTransform: "log-return" }), negative, FILE));
     expect(e.rule).toBe("`targetTransform: log-return` needs positive target values, but got -1; use `diff` or `raw`");
     expect(prepareDataset(spec({ targetTransform: "diff" }), negative, FILE).meta.rows).toBe(20);
   });
@@ -230,7 +220,7 @@ describe("prepareDataset: bad input", () => {
   it("rejects a file whose content no longer matches the spec's contentHash", () => {
     const text = tinyCsv();
     expect(() => prepareDataset(spec({ contentHash: contentHash(text) }), text, FILE)).not.toThrow();
-    expect(catchError(() => prepareDataset(spec({ contentHash: contentHash(text) }), text + "2020-01-21,21,441,odd\n", FILE)).rule).toContain("the file changed");
+    expect(catchDatasetError(() => prepareDataset(spec({ contentHash: contentHash(text) }), text + "2020-01-21,21,441,odd\n", FILE)).rule).toContain("the file changed");
   });
 });
 
@@ -268,11 +258,11 @@ describe("checkWindowsFit", () => {
     const p = prepareDataset(spec({ split: { train: 0.6, validation: 0.2 } }), tinyCsv(), FILE);
     expect(largestSeqLen(p.meta)).toBe(3);
     expect(() => checkWindowsFit(p, 3)).not.toThrow();
-    const e = catchError(() => checkWindowsFit(p, 4));
+    const e = catchDatasetError(() => checkWindowsFit(p, 4));
     expect(e.message).toBe(
       "tiny.csv: `seq_len + horizon ≤ rows` must hold in every split, but the validation part has 4 rows and seq_len=4, horizon=1 need 5 (the largest seq_len that fits is 3)",
     );
-    expect(catchError(() => makeWindows(p, 4)).rule).toContain("validation part has 4 rows");
-    expect(catchError(() => checkWindowsFit(p, 0)).rule).toContain("integer ≥ 1");
+    expect(catchDatasetError(() => makeWindows(p, 4)).rule).toContain("validation part has 4 rows");
+    expect(catchDatasetError(() => checkWindowsFit(p, 0)).rule).toContain("integer ≥ 1");
   });
 });
