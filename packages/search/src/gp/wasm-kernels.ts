@@ -49,11 +49,14 @@ function load(): Exports {
   return kernels;
 }
 
-/** The module's memory as f64, grown when needed to hold `bytes` bytes from `base`. */
-function arena(k: Exports, bytes: number): Float64Array {
+let view: Float64Array<ArrayBufferLike> = new Float64Array(0);
+
+/** The module's memory as f64, grown when needed to hold `bytes` bytes from `base`; one view per buffer. */
+function arena(k: Exports, bytes: number): Float64Array<ArrayBufferLike> {
   const need = base + bytes - k.memory.buffer.byteLength;
   if (need > 0) k.memory.grow(Math.ceil(need / PAGE));
-  return new Float64Array(k.memory.buffer);
+  if (view.buffer !== k.memory.buffer) view = new Float64Array(k.memory.buffer);
+  return view;
 }
 
 /** `logMarginalLikelihood` (see `regressor.ts`) computed in WebAssembly. */
