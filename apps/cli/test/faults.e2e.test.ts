@@ -148,9 +148,20 @@ describe.concurrent("fault injection", () => {
       // the first attempt is told it lost the trial at its next epoch and drops its result.
       const running = await d.runningTrial(id, (t) => t.number === 0, 1);
       const first = d.workerName(running.workerId!);
-      const job = await queue.getJob(trialJobId(id, 0));
-      expect(job).toBeDefined();
-      await queue.add("trial", job!.data, { jobId: `${trialJobId(id, 0)}#dup` });
+      const second = first === "worker-a" ? "worker-b" : "worker-a";
+      // The first attempt's trial process is frozen (its worker keeps renewing the job's lock) until
+      // the second delivery has started, so the takeover happens mid-trial however loaded the machine.
+      const frozen = childPids(d.proc(first).pid!);
+      expect(frozen.length).toBeGreaterThan(0);
+      for (const c of frozen) process.kill(c, "SIGSTOP");
+      try {
+        const job = await queue.getJob(trialJobId(id, 0));
+        expect(job).toBeDefined();
+        await queue.add("trial", job!.data, { jobId: `${trialJobId(id, 0)}#dup` });
+        await d.wait("the second delivery to start", () => d.logs(second).some((l) => l.trial === 0 && l.msg === "trial started"), 60_000);
+      } finally {
+        for (const c of frozen) if (alive(c)) process.kill(c, "SIGCONT");
+      }
       await d.wait("the first attempt to drop its result", () => d.logs(first).some((l) => l.trial === 0 && /lost to another attempt|result refused/.test(String(l.msg))), 60_000);
 
       await d.until(id, ["complete"], 120_000);
