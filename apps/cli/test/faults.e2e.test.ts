@@ -232,7 +232,7 @@ describe.concurrent("fault injection", () => {
         const h = running.find((t) => d.workerName(t.workerId!) === "hasty");
         return p && h ? ([p, h] as const) : undefined;
       },
-      60_000,
+      120_000,
       100,
     );
 
@@ -351,8 +351,17 @@ describe.concurrent("fault injection", () => {
     expect((await d.run(["sweep", "resume", id])).code).toBe(0);
     await bothRunning();
     const running = (await d.store.listTrials(id)).filter((t) => t.state === "running").map((t) => t.number);
+    // The trial processes are frozen while the CLI starts and cancels (their workers keep the
+    // jobs' locks), so the cancel lands mid-trial however slowly a loaded machine starts the CLI.
+    const frozen = ["worker-1", "worker-2"].flatMap((w) => childPids(d.proc(w).pid!));
+    for (const c of frozen) process.kill(c, "SIGSTOP");
     const cancelledAt = Date.now(); // includes the CLI's own start-up
-    const cancel = await d.run(["sweep", "cancel", id]);
+    let cancel: Awaited<ReturnType<typeof d.run>>;
+    try {
+      cancel = await d.run(["sweep", "cancel", id]);
+    } finally {
+      for (const c of frozen) if (alive(c)) process.kill(c, "SIGCONT");
+    }
     expect(cancel.code, cancel.stderr).toBe(0);
     const s = await d.wait("the running trials to stop", async () => {
       const x = await d.sweep(id);
