@@ -88,7 +88,7 @@ describe.concurrent("fault injection", () => {
     let orphansExitedMs = 0;
     let oom: TrialRecord | undefined;
     for (let kill = 1; kill <= 3; kill++) {
-      const t = await d.runningTrial(id, (x) => x.number === victim.number && !killedWorkers.includes(x.workerId!), 1, 60_000);
+      const t = await d.runningTrial(id, (x) => x.number === victim.number && !killedWorkers.includes(x.workerId!), 1, 90_000);
       const name = d.workerName(t.workerId!);
       const pid = d.proc(name).pid!;
       const kids = childPids(pid);
