@@ -47,6 +47,21 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/**
+ * Runs `fn` with the processes `pids` stopped (SIGSTOP) and resumes them (SIGCONT) whatever
+ * happens: a worker's trial process, frozen, stays mid-trial while its worker keeps the job's
+ * lock, so a scenario can act on a running trial however slowly a loaded machine runs it.
+ */
+export async function whileFrozen<T>(pids: readonly number[], fn: () => Promise<T>): Promise<T> {
+  if (pids.length === 0) throw new Error("no process to freeze");
+  for (const pid of pids) process.kill(pid, "SIGSTOP");
+  try {
+    return await fn();
+  } finally {
+    for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGCONT");
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const srv = createServer();

@@ -24,6 +24,7 @@ import {
   sh,
   sleep,
   waitFor,
+  whileFrozen,
 } from "./fault-kit.ts";
 
 /** Tiny real trials (hidden 4–8, seq_len 8, batch 128); `epochs` sets how long one lasts. */
@@ -151,17 +152,12 @@ describe.concurrent("fault injection", () => {
       const second = first === "worker-a" ? "worker-b" : "worker-a";
       // The first attempt's trial process is frozen (its worker keeps renewing the job's lock) until
       // the second delivery has started, so the takeover happens mid-trial however loaded the machine.
-      const frozen = childPids(d.proc(first).pid!);
-      expect(frozen.length).toBeGreaterThan(0);
-      for (const c of frozen) process.kill(c, "SIGSTOP");
-      try {
+      await whileFrozen(childPids(d.proc(first).pid!), async () => {
         const job = await queue.getJob(trialJobId(id, 0));
         expect(job).toBeDefined();
         await queue.add("trial", job!.data, { jobId: `${trialJobId(id, 0)}#dup` });
         await d.wait("the second delivery to start", () => d.logs(second).some((l) => l.trial === 0 && l.msg === "trial started"), 60_000);
-      } finally {
-        for (const c of frozen) if (alive(c)) process.kill(c, "SIGCONT");
-      }
+      });
       await d.wait("the first attempt to drop its result", () => d.logs(first).some((l) => l.trial === 0 && /lost to another attempt|result refused/.test(String(l.msg))), 60_000);
 
       await d.until(id, ["complete"], 120_000);
@@ -353,15 +349,11 @@ describe.concurrent("fault injection", () => {
     const running = (await d.store.listTrials(id)).filter((t) => t.state === "running").map((t) => t.number);
     // The trial processes are frozen while the CLI starts and cancels (their workers keep the
     // jobs' locks), so the cancel lands mid-trial however slowly a loaded machine starts the CLI.
-    const frozen = ["worker-1", "worker-2"].flatMap((w) => childPids(d.proc(w).pid!));
-    for (const c of frozen) process.kill(c, "SIGSTOP");
     const cancelledAt = Date.now(); // includes the CLI's own start-up
-    let cancel: Awaited<ReturnType<typeof d.run>>;
-    try {
-      cancel = await d.run(["sweep", "cancel", id]);
-    } finally {
-      for (const c of frozen) if (alive(c)) process.kill(c, "SIGCONT");
-    }
+    const cancel = await whileFrozen(
+      ["worker-1", "worker-2"].flatMap((w) => childPids(d.proc(w).pid!)),
+      () => d.run(["sweep", "cancel", id]),
+    );
     expect(cancel.code, cancel.stderr).toBe(0);
     const s = await d.wait("the running trials to stop", async () => {
       const x = await d.sweep(id);
