@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { Coordinator, TrialQueue } from "@hyperq/coordinator";
-import { TRIALS_QUEUE, bullPrefix, parseSweepSpecText, redisKeys, trialJobId, type TrialMetrics, type TrialPayload, type TrialRecord } from "@hyperq/protocol";
+import { TRIALS_QUEUE, bullPrefix, parseSweepSpecText, redisKeys, trialJobId, type TrialMetrics, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type SweepStore } from "@hyperq/store";
 import {
   FaultDeployment,
@@ -87,8 +87,7 @@ describe.concurrent("fault injection", () => {
     const victim = await d.runningTrial(id);
     const killedWorkers: string[] = [];
     let orphansExitedMs = 0;
-    let oom: TrialRecord | undefined;
-    for (let kill = 1; kill <= 3; kill++) {
+    const killVictimsWorker = async () => {
       const t = await d.runningTrial(id, (x) => x.number === victim.number && !killedWorkers.includes(x.workerId!), 1, 90_000);
       const name = d.workerName(t.workerId!);
       const pid = d.proc(name).pid!;
@@ -101,15 +100,15 @@ describe.concurrent("fault injection", () => {
       // The killed worker's trial process must not train on: it exits at its next epoch at the latest.
       await d.wait(`the trial processes of killed ${name} to exit`, () => kids.every((c) => !alive(c)), 20_000, 50);
       orphansExitedMs = Math.max(orphansExitedMs, Date.now() - killedAt);
-      if (kill === 1) {
-        // OOM: the kernel kills the trial process, not the worker. The attempt fails and is retried
-        // with backoff. Done while the victim waits for its lock to lapse, when the sweep's other
-        // trials are sure to be still running (later, on a loaded machine, they may all be done).
-        oom = await d.runningTrial(id, (x) => x.number !== victim.number);
-        const oomWorker = d.proc(d.workerName(oom.workerId!)).pid!;
-        for (const c of childPids(oomWorker)) process.kill(c, "SIGKILL");
-      }
-    }
+    };
+    await killVictimsWorker();
+    // OOM: the kernel kills the trial process, not the worker. The attempt fails and is retried with
+    // backoff. Done while the victim waits for its lock to lapse, when the sweep's other trials are
+    // sure to be still running (after the third kill, on a loaded machine, they may all be done).
+    const oom = await d.runningTrial(id, (x) => x.number !== victim.number);
+    for (const c of childPids(d.proc(d.workerName(oom.workerId!)).pid!)) process.kill(c, "SIGKILL");
+    await killVictimsWorker();
+    await killVictimsWorker();
 
     const sweep = await d.until(id, ["complete"], 150_000);
     const f = await figures(d, id);
@@ -121,7 +120,7 @@ describe.concurrent("fault injection", () => {
     const v = await d.store.getTrial(id, victim.number);
     expect(v?.state).toBe("failed");
     expect(v?.reason).toMatch(/attempts exhausted: .*stalled/);
-    const o = await d.store.getTrial(id, oom!.number);
+    const o = await d.store.getTrial(id, oom.number);
     expect(o?.state).toBe("complete");
     expect(o?.attempts).toBeGreaterThanOrEqual(2);
     // Every completed trial's epoch history is its winning attempt's, whole.

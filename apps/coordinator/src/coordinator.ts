@@ -156,7 +156,6 @@ export class Coordinator {
     return pruner;
   }
 
-  /** Epochs at which workers wait for the pruner's decision (so a pruned trial stops exactly there). */
   /** The job a stored trial becomes: self-contained, so a worker needs no sweep lookup. */
   private payload(sweep: SweepRecord, t: TrialRecord): TrialPayload {
     return {
@@ -172,6 +171,7 @@ export class Coordinator {
     };
   }
 
+  /** Epochs at which workers wait for the pruner's decision (so a pruned trial stops exactly there). */
   private decisionEpochs(sweep: SweepRecord): number[] {
     const pruner = this.prunerFor(sweep);
     return Array.from({ length: sweep.spec.epochs - 1 }, (_, i) => i + 1).filter((e) => pruner.decidesAt(e));

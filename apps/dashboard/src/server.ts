@@ -346,21 +346,15 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     const workers = await store.listWorkers();
     // A worker re-announces after BullMQ's completion event, which follows the trial's finish in
     // the store: for a moment its list may still name a finished trial. Those are left out here.
-    const current = await Promise.all(
-      workers.map(async (w: WorkerInfo) => {
-        const states = await Promise.all(
-          w.current.map(async (jobId) => {
-            const ref = parseTrialJobId(jobId);
-            return ref ? (await store.getTrial(ref.sweepId, ref.trialNumber))?.state : undefined;
-          }),
-        );
-        return w.current.filter((_, i) => {
-          const state = states[i];
-          return state === undefined || !isFinishedTrialState(state);
-        });
+    const finished = new Set<string>();
+    await Promise.all(
+      [...new Set(workers.flatMap((w) => w.current))].map(async (jobId) => {
+        const ref = parseTrialJobId(jobId);
+        const state = ref ? (await store.getTrial(ref.sweepId, ref.trialNumber))?.state : undefined;
+        if (state !== undefined && isFinishedTrialState(state)) finished.add(jobId);
       }),
     );
-    res.json({ workers: workers.map((w: WorkerInfo, i) => ({ ...w, current: current[i], alive: t - w.seenAt <= staleMs })) });
+    res.json({ workers: workers.map((w: WorkerInfo) => ({ ...w, current: w.current.filter((j) => !finished.has(j)), alive: t - w.seenAt <= staleMs })) });
   });
 
   app.get("/api/events", (req, res) => {
