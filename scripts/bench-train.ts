@@ -1,10 +1,13 @@
 /**
- * `pnpm bench:train` — training throughput (samples/s) of HyperQ's LSTM variants per backend, beside
- * PyTorch's reference (../shared/bench/torch_lstm_ref.py, the seed's MultiLSTM, one thread) when
- * python3-torch is installed. Compare ratios from one sitting only: the machines are shared and noisy.
+ * `pnpm bench:train` — training throughput (samples/s) of HyperQ's LSTM variants per backend, each
+ * beside its own PyTorch twin (../shared/bench/torch_lstm_ref.py, one thread, same H/L/B/T, samples
+ * and epochs) timed in the same sitting when python3-torch is installed. Compare ratios from one
+ * sitting only: the machines are shared and noisy.
  *
- * Usage: tsx scripts/bench-train.ts [--backends wasm,cpu] [--variants multi,single,...] [--configs seed,large]
- *        [--samples 1024] [--epochs 3] [--no-torch] [--no-memory]
+ * Usage: tsx scripts/bench-train.ts [--backends wasm,cpu] [--variants multi,single,...] [--configs seed,large,huge]
+ *        [--samples 1024] [--epochs 3] [--no-torch] [--no-memory] [--json]
+ * `--json` prints one line per row: backend, config, variant, H, L, B, T, samples_per_s,
+ * torch_samples_per_s, ratio (null where PyTorch is missing).
  * Each backend runs in its own child process (a process holds one tfjs backend); the cpu backend runs
  * only the multi variant on 64 samples unless --variants / --samples say otherwise. Unless --no-memory,
  * the wasm child also trains one batch of the largest supported model (H256 L3 B128 T120, multi and
@@ -25,10 +28,14 @@ interface BenchConfig {
   L: number;
   B: number;
   T: number;
+  /** Samples per epoch and timed epochs when `--samples` / `--epochs` are not given. */
+  samples: number;
+  epochs: number;
 }
 const CONFIGS: Record<string, BenchConfig> = {
-  seed: { name: "seed", H: 64, L: 2, B: 32, T: 20 },
-  large: { name: "large", H: 128, L: 2, B: 64, T: 60 },
+  seed: { name: "seed", H: 64, L: 2, B: 32, T: 20, samples: 1024, epochs: 3 },
+  large: { name: "large", H: 128, L: 2, B: 64, T: 60, samples: 1024, epochs: 3 },
+  huge: { name: "huge", H: 256, L: 3, B: 128, T: 120, samples: 256, epochs: 1 },
 };
 const FEATURES = 10;
 
@@ -46,14 +53,18 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+/** Samples per epoch and timed epochs of a config, the same for HyperQ and its PyTorch twin. */
+function sizes(c: BenchConfig): { n: number; epochs: number } {
+  return { n: Number(arg("samples", String(c.samples))), epochs: Number(arg("epochs", String(c.epochs))) };
+}
+
 async function child(): Promise<void> {
   const backend = await initBackend(arg("backend", "wasm"));
-  const n = Number(arg("samples", "1024"));
-  const epochs = Number(arg("epochs", "3"));
   const rng = createRng(0);
   for (const configName of arg("configs", "seed,large").split(",")) {
     const c = CONFIGS[configName];
-    if (c === undefined) throw new Error(`--configs: unknown config ${configName} (seed, large)`);
+    if (c === undefined) throw new Error(`--configs: unknown config ${configName} (${Object.keys(CONFIGS).join(", ")})`);
+    const { n, epochs } = sizes(c);
     const rand = (k: number) => Float32Array.from({ length: k }, () => rng.next() * 2 - 1);
     const data = {
       seqLen: c.T,
@@ -126,9 +137,11 @@ function torchPython(): string | undefined {
   return ["/usr/bin/python3", "python3"].find((py) => spawnSync(py, ["-c", "import torch"]).status === 0);
 }
 
-function torchReference(python: string, script: string, c: BenchConfig): number | undefined {
+/** The PyTorch twin of one variant in one config (its script warms up one epoch, then times the rest). */
+function torchReference(python: string, script: string, c: BenchConfig, variant: string): number | undefined {
+  const { n, epochs } = sizes(c);
   try {
-    const out = execFileSync(python, [script, String(c.H), String(c.L), String(c.B), String(c.T), "1024", "3"], { encoding: "utf8" });
+    const out = execFileSync(python, [script, String(c.H), String(c.L), String(c.B), String(c.T), String(n), String(epochs), variant], { encoding: "utf8" });
     const parsed = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { samples_per_s?: number };
     return parsed.samples_per_s;
   } catch {
@@ -164,30 +177,38 @@ async function main(): Promise<void> {
   }
 
   const torchScript = resolve(root, "../shared/bench/torch_lstm_ref.py");
-  const torch = new Map<string, number>();
   const python = process.argv.includes("--no-torch") || !existsSync(torchScript) ? undefined : torchPython();
-  const hasTorch = python !== undefined;
-  if (hasTorch) {
-    for (const name of new Set(rows.map((r) => r.config))) {
-      const c = CONFIGS[name];
-      const sps = c === undefined ? undefined : torchReference(python, torchScript, c);
-      if (sps !== undefined) torch.set(name, sps);
-    }
-  }
-
-  console.log("\n| backend | config | variant | samples/s | × PyTorch MultiLSTM | samples/CPU-s |");
-  console.log("|---|---|---|---|---|---|");
-  for (const r of rows) {
+  const table = rows.map((r) => {
     const c = CONFIGS[r.config] as BenchConfig;
-    const ref = torch.get(r.config);
-    const ratio = ref === undefined ? "—" : (r.samplesPerS / ref).toFixed(2);
-    console.log(`| ${r.backend} | H${c.H} L${c.L} B${c.B} T${c.T} | ${r.variant} | ${r.samplesPerS} | ${ratio} | ${r.samplesPerCpuS} |`);
+    // Each row's twin is timed right after the HyperQ rows of this sitting, variant by variant.
+    const torchSps = python === undefined ? undefined : torchReference(python, torchScript, c, r.variant);
+    return {
+      backend: r.backend,
+      config: r.config,
+      variant: r.variant,
+      H: c.H,
+      L: c.L,
+      B: c.B,
+      T: c.T,
+      samples_per_s: r.samplesPerS,
+      samples_per_cpu_s: r.samplesPerCpuS,
+      torch_samples_per_s: torchSps ?? null,
+      ratio: torchSps === undefined ? null : Number((r.samplesPerS / torchSps).toFixed(3)),
+    };
+  });
+
+  if (process.argv.includes("--json")) {
+    for (const row of table) console.log(JSON.stringify(row));
+    return;
   }
-  for (const [name, sps] of torch) {
-    const c = CONFIGS[name] as BenchConfig;
-    console.log(`| pytorch (1 thread) | H${c.H} L${c.L} B${c.B} T${c.T} | multi | ${sps} | 1.00 | — |`);
+  console.log("\n| backend | config | variant | samples/s | PyTorch twin (1 thread) | ratio | samples/CPU-s |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const r of table) {
+    const twin = r.torch_samples_per_s ?? "—";
+    const ratio = r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`;
+    console.log(`| ${r.backend} | H${r.H} L${r.L} B${r.B} T${r.T} | ${r.variant} | ${r.samples_per_s} | ${twin} | ${ratio} | ${r.samples_per_cpu_s} |`);
   }
-  if (!hasTorch) console.log("\nPyTorch not importable (apt-get install python3-torch): no ratios printed.");
+  if (python === undefined) console.log("\nPyTorch not importable (apt-get install python3-torch): no ratios printed.");
 }
 
 await main();
