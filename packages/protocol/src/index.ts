@@ -56,6 +56,7 @@ export {
   trialDataSchema,
 } from "./trial.ts";
 export type { TrialData, TrialState, SweepState, TrialPayload, EpochReport, TrialMetrics, TrialRecord, FlatParams } from "./trial.ts";
+export { trialPayloadSchema, hyperparamsSchema, parseTrialPayload } from "./trial-payload.ts";
 export type { HyperqEvent, HyperqEventType, StoredEvent } from "./events.ts";
 export {
   DEFAULT_KEY_PREFIX,
