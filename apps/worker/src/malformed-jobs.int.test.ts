@@ -6,8 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
-import { TRIALS_QUEUE, bullPrefix, deriveTrialSeed, parseSweepSpec, resolveHyperparams, trialJobId, type TrialPayload } from "@hyperq/protocol";
+import { TRIALS_QUEUE, bullPrefix, trialJobId } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis } from "@hyperq/store";
+import { tinyTrial } from "./testing/tiny-trial.ts";
 import { startWorkerProcess, waitFor, type WorkerProcess } from "./testing/worker-process.ts";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -18,35 +19,6 @@ const store = new RedisSweepStore(redis, { keyPrefix: prefix });
 const queue = new Queue<unknown>(TRIALS_QUEUE, { connection: connectRedis(url), prefix: bull });
 const jobKey = (id: string) => `${bull}:${TRIALS_QUEUE}:${id}`;
 let worker: WorkerProcess | undefined;
-
-function trial(sweepId: string, n: number): { spec: ReturnType<typeof specOf>; payload: TrialPayload } {
-  const spec = specOf();
-  const params = { learning_rate: 0.005 };
-  const payload: TrialPayload = {
-    sweepId,
-    trialNumber: n,
-    seed: deriveTrialSeed(spec.seed, n),
-    params,
-    hyperparams: resolveHyperparams(spec, params),
-    epochs: spec.epochs,
-    patience: spec.patience,
-    dataset: spec.dataset,
-  };
-  return { spec, payload };
-}
-function specOf() {
-  const r = parseSweepSpec({
-    name: "malformed",
-    method: "random",
-    budget: 1,
-    epochs: 1,
-    dataset: { name: "sp500", features: ["close"], target: "close", targetTransform: "log-return" },
-    training: { seq_len: 8, batch_size: 256, hidden_size: 4, num_layers: 1 },
-    space: { learning_rate: { type: "float", low: 0.001, high: 0.01, log: true } },
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return r.value;
-}
 
 /** Job id → what its failure reason must say after "malformed payload: ". */
 const BAD: Record<string, RegExp> = {
@@ -60,7 +32,7 @@ const BAD: Record<string, RegExp> = {
 
 beforeAll(async () => {
   // As a user with access to Redis would: through BullMQ, then by rewriting the job's fields in place.
-  const ghost = trial("ghost", 0).payload;
+  const ghost = tinyTrial("ghost").payload;
   await queue.add("trial", { sweepId: "x" }, { jobId: "data-not-json" });
   await redis.hset(jobKey("data-not-json"), "data", '{"sweepId": "x", ');
   await queue.add("trial", ghost, { jobId: "opts-not-json", attempts: 3 });
@@ -95,7 +67,7 @@ describe("a worker given malformed jobs", () => {
     }
 
     // A real trial enqueued afterwards is trained to the end.
-    const { spec, payload } = trial("good", 0);
+    const { spec, payload } = tinyTrial("good");
     await store.createSweep(spec, { id: "good", budget: 1 });
     await store.createTrial("good", 0, payload.params, payload.seed);
     await queue.add("trial", payload, { jobId: trialJobId("good", 0) });

@@ -68,5 +68,5 @@ export {
   redisKeys,
 } from "./keys.ts";
 export type { RedisKeys } from "./keys.ts";
-export { silentLogger } from "./log.ts";
-export type { Logger } from "./log.ts";
+export { silentLogger, createLogger, LOG_LEVELS, LOG_LINE_KEYS } from "./log.ts";
+export type { Logger, LogLevel, LoggerOptions } from "./log.ts";
