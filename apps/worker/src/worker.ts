@@ -128,8 +128,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const trial = trialOfJob(job);
     if (!trial) {
       // Said once, with the job's id: nothing retries it.
-      if (err.message.startsWith(MALFORMED_PAYLOAD)) log.warn({ jobId: job?.id, err: err.message }, "malformed job failed");
-      else log.warn({ jobId: job?.id, err: err.message }, "job failed");
+      log.warn({ jobId: job?.id, err: err.message }, err.message.startsWith(MALFORMED_PAYLOAD) ? "malformed job failed" : "job failed");
       return;
     }
     current.delete(trialJobId(trial.sweepId, trial.trialNumber));
