@@ -1,12 +1,11 @@
-import pino from "pino";
 import type { Redis } from "ioredis";
-import type { Logger } from "@hyperq/protocol";
+import { createLogger, type Logger } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis } from "@hyperq/store";
 import { UsageError, type Config } from "./config.ts";
 
-/** Structured JSON logs on stderr, so stdout stays for tables and ids. */
+/** Structured JSON logs on stderr (stdout stays for tables and ids), in the shape every process logs. */
 export function makeLogger(config: Config, name: string): Logger {
-  return pino({ name, level: config.HYPERQ_LOG_LEVEL, base: { pid: process.pid } }, pino.destination(2));
+  return createLogger({ name, level: config.HYPERQ_LOG_LEVEL });
 }
 
 /** Connects to Redis or explains, without a stack trace, what to start. */

@@ -187,7 +187,7 @@ export class FaultDeployment {
     return this.procs.find((p) => p.name === name)?.output.join("") ?? "";
   }
 
-  /** JSON log lines of a process (pino's and the trial processes'). */
+  /** JSON log lines of a process (its own and its trial processes', in one shape). */
   logs(name: string): Record<string, unknown>[] {
     const out: Record<string, unknown>[] = [];
     for (const line of this.output(name).split("\n")) {

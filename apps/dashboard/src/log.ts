@@ -1,6 +1,6 @@
 /**
- * The logger the dashboard takes: pino's shape (fields first, then the message). Any pino logger
- * or the protocol's `Logger` fits.
+ * The logger the dashboard takes: fields first, then the message. The protocol's `Logger` (from
+ * `createLogger`, the one shape every process logs in) fits.
  */
 export interface DashboardLogger {
   info(fields: Record<string, unknown>, msg: string): void;

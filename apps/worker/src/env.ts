@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_KEY_PREFIX } from "@hyperq/protocol";
+import { DEFAULT_KEY_PREFIX, LOG_LEVELS } from "@hyperq/protocol";
 
 /**
  * Settings a worker's sandboxed trial processes read from the environment (they are forked by
@@ -10,6 +10,6 @@ export const processEnvSchema = z.object({
   HYPERQ_PREFIX: z.string().min(1).default(DEFAULT_KEY_PREFIX),
   HYPERQ_WORKER_ID: z.string().min(1).default("worker"),
   HYPERQ_BACKEND: z.string().optional(),
-  HYPERQ_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  HYPERQ_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 export type ProcessEnv = z.output<typeof processEnvSchema>;

@@ -13,5 +13,3 @@ export type { RunTrialContext, RunTrialResult } from "./run-trial.ts";
 export { startNoopWorker } from "./noop-worker.ts";
 export type { NoopWorker, NoopWorkerOptions } from "./noop-worker.ts";
 export { attemptToken } from "./token.ts";
-export { jsonLogger } from "./log.ts";
-export type { LogLevel } from "./log.ts";

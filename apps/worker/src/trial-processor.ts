@@ -14,15 +14,15 @@
  *   already handed the trial back.
  */
 import type { SandboxedJob } from "bullmq";
-import type { TrialPayload } from "@hyperq/protocol";
+import { createLogger, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type SweepStore } from "@hyperq/store";
 import { processEnvSchema } from "./env.ts";
-import { jsonLogger } from "./log.ts";
 import { runTrial, type RunTrialResult } from "./run-trial.ts";
 import { attemptToken } from "./token.ts";
 
 const env = processEnvSchema.parse(process.env);
-const log = jsonLogger({ proc: "trial", workerId: env.HYPERQ_WORKER_ID, pid: process.pid }, env.HYPERQ_LOG_LEVEL);
+// The same line shape as the worker that forked it: one stderr, one format.
+const log = createLogger({ name: "trial", level: env.HYPERQ_LOG_LEVEL, base: { workerId: env.HYPERQ_WORKER_ID } });
 let store: SweepStore | undefined;
 
 const parentPid = process.ppid;

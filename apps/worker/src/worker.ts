@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker, type Job } from "bullmq";
+import type { Job } from "bullmq";
 import { TRIALS_QUEUE, bullPrefix, silentLogger, trialJobId, type Logger, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type WorkerInfo } from "@hyperq/store";
 import type { RunTrialResult } from "./run-trial.ts";
 import { attemptToken } from "./token.ts";
+import { MALFORMED_PAYLOAD, TrialWorker, trialOfJob } from "./trial-worker.ts";
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -41,7 +42,7 @@ export interface RunningWorker {
 }
 
 /** BullMQ keeps its pool of sandboxed processes private; the worker needs to stop them at once. */
-function trialProcesses(worker: Worker): { clean(): Promise<void> } | undefined {
+function trialProcesses(worker: TrialWorker): { clean(): Promise<void> } | undefined {
   return (worker as unknown as { childPool?: { clean(): Promise<void> } }).childPool;
 }
 
@@ -76,7 +77,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   const store = new RedisSweepStore(redis, { keyPrefix });
   const processorFile = fileURLToPath(new URL("./trial-processor.ts", import.meta.url));
-  const worker = new Worker<TrialPayload, RunTrialResult>(TRIALS_QUEUE, processorFile, {
+  const worker = new TrialWorker(TRIALS_QUEUE, processorFile, {
     connection: connectRedis(opts.redisUrl),
     prefix: bullPrefix(keyPrefix),
     concurrency,
@@ -106,22 +107,32 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     await store.announceWorker(info).catch((e: Error) => log.warn({ err: e.message }, "heartbeat failed"));
   };
 
+  // A malformed job (see trial-worker.ts) is never active here: it fails before any trial process sees it.
   worker.on("active", (job) => {
+    const trial = trialOfJob(job);
+    if (!trial) return;
     if (job.id) active.set(job.id, job);
-    current.add(trialJobId(job.data.sweepId, job.data.trialNumber));
+    current.add(trialJobId(trial.sweepId, trial.trialNumber));
     void announce();
   });
   worker.on("completed", (job, result) => {
+    const trial = trialOfJob(job);
     if (job.id) active.delete(job.id);
-    current.delete(trialJobId(job.data.sweepId, job.data.trialNumber));
+    if (trial) current.delete(trialJobId(trial.sweepId, trial.trialNumber));
     if (result?.metrics?.backend) info.backend = result.metrics.backend;
-    log.info({ sweepId: job.data.sweepId, trial: job.data.trialNumber, state: result?.state, valLoss: result?.metrics?.valLoss }, "trial done");
+    log.info({ jobId: job.id, sweepId: trial?.sweepId, trial: trial?.trialNumber, state: result?.state, valLoss: result?.metrics?.valLoss }, "trial done");
     void announce();
   });
   worker.on("failed", (job, err) => {
     if (job?.id) active.delete(job.id);
-    if (job) current.delete(trialJobId(job.data.sweepId, job.data.trialNumber));
-    log.warn({ sweepId: job?.data.sweepId, trial: job?.data.trialNumber, attempt: job?.attemptsMade, err: err.message }, "trial attempt failed");
+    const trial = trialOfJob(job);
+    if (!trial) {
+      // Said once, with the job's id: nothing retries it.
+      log.warn({ jobId: job?.id, err: err.message }, err.message.startsWith(MALFORMED_PAYLOAD) ? "malformed job failed" : "job failed");
+      return;
+    }
+    current.delete(trialJobId(trial.sweepId, trial.trialNumber));
+    log.warn({ jobId: job?.id, sweepId: trial.sweepId, trial: trial.trialNumber, attempt: job?.attemptsMade, err: err.message }, "trial attempt failed");
     void announce();
   });
   worker.on("error", (err) => log.error({ err: err.message }, "worker error"));

@@ -56,6 +56,7 @@ export {
   trialDataSchema,
 } from "./trial.ts";
 export type { TrialData, TrialState, SweepState, TrialPayload, EpochReport, TrialMetrics, TrialRecord, FlatParams } from "./trial.ts";
+export { trialPayloadSchema, hyperparamsSchema, parseTrialPayload } from "./trial-payload.ts";
 export type { HyperqEvent, HyperqEventType, StoredEvent } from "./events.ts";
 export {
   DEFAULT_KEY_PREFIX,
@@ -67,5 +68,5 @@ export {
   redisKeys,
 } from "./keys.ts";
 export type { RedisKeys } from "./keys.ts";
-export { silentLogger } from "./log.ts";
-export type { Logger } from "./log.ts";
+export { silentLogger, createLogger, LOG_LEVELS, LOG_LINE_KEYS } from "./log.ts";
+export type { Logger, LogLevel, LoggerOptions } from "./log.ts";

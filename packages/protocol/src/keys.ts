@@ -45,6 +45,8 @@ export function redisKeys(prefix: string) {
     leaderboard: (id: string) => `${prefix}:sweep:${id}:lb`,
     /** hash: one trial. */
     trial: (id: string, n: number) => `${prefix}:trial:${id}:${n}`,
+    /** What every trial hash of a sweep starts with (the trial number follows), for scripts that walk them. */
+    trialKeyPrefix: (id: string) => `${prefix}:trial:${id}:`,
     /** list: one trial's epoch reports as JSON. */
     epochs: (id: string, n: number) => `${prefix}:trial:${id}:${n}:epochs`,
     /** Prefix of the per-epoch hashes `${rungs}:${epoch}`: trial → best val loss up to that epoch (for pruners). */

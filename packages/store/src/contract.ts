@@ -39,6 +39,41 @@ export function metricsFixture(valLoss: number, workerId = "w1"): TrialMetrics {
 
 const report = (epoch: number, valLoss: number) => ({ epoch, trainLoss: valLoss, valLoss, learningRate: 1e-3, durationMs: 5 });
 
+/** What a store holds after {@link cancelScenario}: every trial and the events the cancel emitted (ids dropped). */
+export interface CancelOutcome {
+  trials: { number: number; state: string; reason?: string; finishedAt?: number }[];
+  counts: Record<string, number>;
+  events: Record<string, unknown>[];
+  active: string[];
+}
+
+/**
+ * Cancels a sweep holding trials in every state (one running, one complete, one failed, waiting
+ * ones created out of number order) and returns what the store then holds, so that each store can
+ * be checked against the expected outcome and the two stores against each other.
+ */
+export async function cancelScenario(store: SweepStore): Promise<CancelOutcome> {
+  await store.createSweep(specFixture(), { id: "s", budget: 7, now: 1000 });
+  for (const n of [0, 1, 2, 3, 4, 6, 5]) await store.createTrial("s", n, {}, n, 1000 + n);
+  await store.claimTrial("s", 0, { workerId: "w", token: "a" }, 2000);
+  await store.claimTrial("s", 1, { workerId: "w", token: "b" }, 2000);
+  await store.completeTrial("s", 1, "b", metricsFixture(0.5), 3000);
+  await store.claimTrial("s", 3, { workerId: "w", token: "c" }, 2000);
+  await store.failTrial("s", 3, "c", "diverged", 3000);
+  expect(await store.setSweepState("s", "paused", 4000)).toBe(true);
+  const before = await store.lastEventId();
+  expect(await store.setSweepState("s", "cancelled", 5000)).toBe(true);
+  const events = (await store.readEvents(before)).map(({ id: _id, ...e }) => e as Record<string, unknown>);
+  const trials = (await store.listTrials("s")).map((t) => ({
+    number: t.number,
+    state: t.state,
+    ...(t.reason !== undefined ? { reason: t.reason } : {}),
+    ...(t.finishedAt !== undefined ? { finishedAt: t.finishedAt } : {}),
+  }));
+  const sweep = await store.getSweep("s");
+  return { trials, counts: { ...sweep?.counts }, events, active: await store.activeSweepIds() };
+}
+
 export function sweepStoreContract(name: string, open: () => Promise<{ store: SweepStore; cleanup: () => Promise<void> }>): void {
   describe(`SweepStore contract: ${name}`, () => {
     let store: SweepStore;
@@ -174,6 +209,27 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       expect(await store.reportEpoch("s", 0, "a", report(1, 0.3))).toEqual({ decision: "stop", reason: "cancelled" });
       expect(await store.setSweepState("s", "running")).toBe(false);
       expect(await store.activeSweepIds()).toEqual([]);
+    });
+
+    it("cancels in one transition: every waiting trial failed, one event each, in trial order", async () => {
+      const out = await cancelScenario(store);
+      const cancelled = (trial: number) => ({ number: trial, state: "failed", reason: "cancelled", finishedAt: 5000 });
+      expect(out.trials).toEqual([
+        { number: 0, state: "running" },
+        { number: 1, state: "complete", finishedAt: 3000 },
+        cancelled(2),
+        { number: 3, state: "failed", reason: "diverged", finishedAt: 3000 },
+        cancelled(4),
+        cancelled(5),
+        cancelled(6),
+      ]);
+      expect(out.counts).toEqual({ waiting: 0, running: 1, complete: 1, pruned: 0, failed: 5 });
+      const finished = (trial: number) => ({ type: "trial.finished", sweepId: "s", trial, at: 5000, state: "failed", reason: "cancelled" });
+      expect(out.events).toEqual([{ type: "sweep.state", sweepId: "s", at: 5000, state: "cancelled" }, finished(2), finished(4), finished(5), finished(6)]);
+      expect(out.active).toEqual([]);
+      const after = await store.lastEventId();
+      expect(await store.setSweepState("s", "cancelled", 6000)).toBe(false);
+      expect(await store.readEvents(after)).toEqual([]);
     });
 
     it("streams events in order and blocks for new ones", async () => {

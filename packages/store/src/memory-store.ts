@@ -94,7 +94,9 @@ export class MemorySweepStore implements SweepStore {
     if (state === "complete" || state === "cancelled") s.record.finishedAt = now;
     this.emit({ type: "sweep.state", sweepId: id, at: now, state });
     if (state === "cancelled") {
-      for (const t of s.trials.values()) if (t.record.state === "waiting") this.finish(s, t, "failed", now, { reason: "cancelled" });
+      // In trial-number order, as the Redis store's script does.
+      const waiting = [...s.trials.values()].filter((t) => t.record.state === "waiting").sort((a, b) => a.record.number - b.record.number);
+      for (const t of waiting) this.finish(s, t, "failed", now, { reason: "cancelled" });
     }
     return true;
   }

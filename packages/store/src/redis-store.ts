@@ -126,10 +126,12 @@ export class RedisSweepStore implements SweepStore {
   async setSweepState(id: string, state: SweepState, now = Date.now()): Promise<boolean> {
     const k = this.keys;
     const event: HyperqEvent = { type: "sweep.state", sweepId: id, at: now, state };
-    const r = await this.run("set-sweep-state", [k.sweep(id), k.active, k.events], [state, now, JSON.stringify(event), this.maxEvents, id]);
-    if (r === 1 && state === "cancelled") {
-      for (const t of await this.trialsInState(id, ["waiting"])) await this.failTrial(id, t.number, null, "cancelled", now);
-    }
+    // One transition: a cancel also fails every waiting trial, with its events, in the same script.
+    const r = await this.run(
+      "set-sweep-state",
+      [k.sweep(id), k.active, k.events, k.trialIndex(id)],
+      [state, now, JSON.stringify(event), this.maxEvents, id, k.trialKeyPrefix(id)],
+    );
     return r === 1;
   }
 
