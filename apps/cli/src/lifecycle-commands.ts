@@ -87,9 +87,15 @@ export async function printComparison(store: SweepStore, ids: readonly string[])
 }
 
 /** `hyperq workers stop`: the worker finishes its running trials (within its grace period) and leaves. */
-export async function stopWorker(store: SweepStore, workerId: string): Promise<void> {
+export async function stopWorker(store: SweepStore, workerId: string, deadAfterMs = 15_000): Promise<void> {
   if (!(await store.requestWorkerStop(workerId))) throw new UsageError(`no worker "${workerId}" is registered (see \`hyperq workers\`)`);
-  out(`${workerId}: asked to stop; it finishes its running trials and leaves at its next heartbeat`);
+  const seenAt = (await store.listWorkers()).find((w) => w.id === workerId)?.seenAt;
+  const silentMs = seenAt === undefined ? 0 : Date.now() - seenAt;
+  out(
+    silentMs > deadAfterMs
+      ? `${workerId}: asked to stop, but it has not been seen for ${Math.round(silentMs / 1000)} s; it stops if it comes back`
+      : `${workerId}: asked to stop; it finishes its running trials and leaves at its next heartbeat`,
+  );
 }
 
 function positiveInt(name: string) {

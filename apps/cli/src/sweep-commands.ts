@@ -63,6 +63,7 @@ export async function follow(store: SweepStore, sweepId: string): Promise<SweepR
     if (events.length) cursor = events[events.length - 1]!.id;
     if (events.length === 0 || events.some((e) => e.sweepId === sweepId && e.type !== "trial.epoch")) {
       sweep = await mustGetSweep(store, sweepId);
+      bar.setTotal(sweep.budget); // `sweep extend` may have moved it
       bar.update(doneCount(sweep), fields(sweep));
     }
   }

@@ -95,9 +95,9 @@ export class RedisSweepStore implements SweepStore {
     if (!created) throw new Error(`sweep "${opts.id}" already exists`);
     const warm = opts.warmStart ? { warmFrom: opts.warmStart.from, warmCount: opts.warmStart.observations.length } : {};
     // The observations land in the same transaction that makes the sweep active: a coordinator never sees it without them.
-    await this.redis
-      .multi()
-      .set(k.observations(opts.id), JSON.stringify(opts.warmStart?.observations ?? []))
+    const tx = this.redis.multi();
+    if (opts.warmStart) tx.set(k.observations(opts.id), JSON.stringify(opts.warmStart.observations));
+    await tx
       .hset(k.sweep(opts.id), { state: "running", createdAt: now, budget: opts.budget, created: 0, ...warm })
       .zadd(k.sweeps, now, opts.id)
       .sadd(k.active, opts.id)
