@@ -9,6 +9,7 @@
  *   pnpm bench:search --objective ./my-objective.mjs    # exports name, space, minimum, evaluate
  *   pnpm bench:search --scaling                         # time one GP suggestion at 100 and 1000 observations (6-d)
  *   pnpm bench:search --optuna                          # also run ../shared/bench/optuna_ref.py (same sitting)
+ *   pnpm bench:search --warm-start 20                   # also each sampler warm-started from a 20-trial run of itself (another seed)
  *   pnpm bench:search --json                            # JSON lines instead of a table
  */
 import { spawnSync } from "node:child_process";
@@ -49,6 +50,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     scaling: { type: "boolean", default: false },
     optuna: { type: "boolean", default: false },
+    "warm-start": { type: "string" },
   },
 });
 
@@ -166,8 +168,12 @@ async function main(): Promise<void> {
     if (values.json) console.log(JSON.stringify(r));
     else console.error(`  ${r.function} ${r.sampler}: mean regret ${fmt(r.mean_regret)}`);
   };
+  const warmTrials = values["warm-start"] === undefined ? 0 : positiveInt("warm-start", values["warm-start"]);
+  // Each sampler cold, then (with --warm-start n) warm-started from an n-trial run of itself with
+  // another seed: its finished trials are observations; the regret counts the new trials only.
+  const variants = samplerNames.flatMap((s) => [{ s, warm: 0 }, ...(warmTrials ? [{ s, warm: warmTrials }] : [])]);
   for (const f of objectives) {
-    for (const s of samplerNames) {
+    for (const { s, warm } of variants) {
       const regrets: number[] = [];
       const asks: number[] = [];
       let duplicates = 0;
@@ -176,7 +182,11 @@ async function main(): Promise<void> {
       let skipped = false;
       for (let seed = 0; seed < seeds && !skipped; seed++) {
         try {
-          const r = runSampler(createSampler(s as "grid" | "random" | "gp"), f, { budget, seed, pending, now: () => performance.now() });
+          const method = s as "grid" | "random" | "gp";
+          const observations = warm
+            ? runSampler(createSampler(method), f, { budget: warm, seed: seed + 10_000, pending, now: () => performance.now() }).trials.map((t) => ({ params: t.params, value: t.value as number }))
+            : undefined;
+          const r = runSampler(createSampler(method), f, { budget, seed, pending, now: () => performance.now(), ...(observations ? { observations } : {}) });
           regrets.push(r.regret.at(-1) ?? NaN);
           asks.push(...r.askMs);
           duplicates += r.duplicates;
@@ -191,7 +201,7 @@ async function main(): Promise<void> {
       asks.sort((a, b) => a - b);
       emit({
         function: f.name,
-        sampler: s,
+        sampler: warm ? `${s} warm(${warm})` : s,
         budget,
         seeds,
         pending,

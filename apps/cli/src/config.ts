@@ -7,7 +7,7 @@ export const configSchema = z.object({
   REDIS_URL: z.string().url("REDIS_URL must be a URL such as redis://127.0.0.1:6379").default("redis://127.0.0.1:6379"),
   /** Key prefix: isolates deployments sharing one Redis. */
   HYPERQ_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "HYPERQ_PREFIX may hold letters, digits, _ . -").default(DEFAULT_KEY_PREFIX),
-  /** Token required by the dashboard's control actions (pause/resume/cancel). Unset: control is refused. */
+  /** Token required by the dashboard's control actions (pause/resume/cancel/extend, stop a worker). Unset: control is refused. */
   HYPERQ_TOKEN: z.string().min(8, "HYPERQ_TOKEN must have at least 8 characters").optional(),
   /** Force a training backend: tensorflow-gpu | tensorflow | wasm | cpu. */
   HYPERQ_BACKEND: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),

@@ -12,6 +12,7 @@ import { UsageError, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
+import { registerLifecycleCommands } from "./lifecycle-commands.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -42,11 +43,12 @@ export function buildProgram(config: Config): Command {
     .description("validate a sweep spec (YAML/JSON), store it, and follow its progress until it ends")
     .option("--detach", "print the sweep id and return at once", false)
     .option("--id <id>", "choose the sweep id (default: name + random suffix)")
-    .action(async (spec: string, o: { detach: boolean; id?: string }) => {
+    .option("--warm-start <sweep>", "that sweep's finished trials enter the history as observations (overrides `warmStartFrom`)")
+    .action(async (spec: string, o: { detach: boolean; id?: string; warmStart?: string }) => {
       // Everything that can be wrong with the spec is found before Redis is touched.
       await checkSpec(spec, o.id);
       await withStore(config, async (store) => {
-        await launch(store, spec, o.id === undefined ? { detach: o.detach } : { detach: o.detach, id: o.id });
+        await launch(store, spec, { detach: o.detach, ...(o.id === undefined ? {} : { id: o.id }), ...(o.warmStart === undefined ? {} : { warmStart: o.warmStart }) });
       });
     });
   sweep
@@ -86,13 +88,16 @@ export function buildProgram(config: Config): Command {
     .action((id: string, o: { limit: number }) => withStore(config, (s) => printLeaderboard(s, id, o.limit)));
 
   program.command("workers").description("workers that announced themselves, alive or dead").action(() => withStore(config, (s) => printWorkers(s)));
+  registerLifecycleCommands(program, config);
 
   program
     .command("worker")
     .description("train trials from the queue until stopped (Ctrl-C: finish or hand back running trials)")
     .option("-c, --concurrency <n>", "trials at once, one process each", int("--concurrency", 1), config.HYPERQ_WORKER_CONCURRENCY)
     .option("--backend <name>", "tensorflow-gpu | tensorflow | wasm | cpu", config.HYPERQ_BACKEND)
-    .action(async (o: { concurrency: number; backend?: string }) => {
+    .option("--exit-when-idle <seconds>", "leave after this long with no trial to run", int("--exit-when-idle", 1))
+    .option("--max-trials <n>", "leave after running n trials", int("--max-trials", 1))
+    .action(async (o: { concurrency: number; backend?: string; exitWhenIdle?: number; maxTrials?: number }) => {
       const log = makeLogger(config, "worker");
       const s = await openStore(config); // fail fast with a clear message when Redis is down
       await s.close();
@@ -105,9 +110,11 @@ export function buildProgram(config: Config): Command {
         stalledIntervalMs: config.HYPERQ_STALLED_INTERVAL_MS,
         logLevel: config.HYPERQ_LOG_LEVEL,
         ...(o.backend ? { backend: o.backend } : {}),
+        ...(o.exitWhenIdle === undefined ? {} : { exitWhenIdleMs: o.exitWhenIdle * 1000 }),
+        ...(o.maxTrials === undefined ? {} : { maxTrials: o.maxTrials }),
       });
-      const sig = await untilSignal();
-      log.info({ signal: sig }, "stopping");
+      const why = await Promise.race([untilSignal(), w.leaving]);
+      log.info({ reason: why }, "stopping");
       // A second signal stops at once.
       const closing = w.close(config.HYPERQ_GRACE_S * 1000);
       await Promise.race([closing, untilSignal().then(() => w.close(0))]);

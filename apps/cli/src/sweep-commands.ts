@@ -6,6 +6,7 @@ import { trialsToCsv, trialsToJson } from "@hyperq/dashboard";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
 import { fmtDuration, fmtNum, formatTable, leaderboardTable } from "./table.ts";
+import { resolveWarmStart } from "./lifecycle-commands.ts";
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -18,8 +19,9 @@ export async function checkSpec(specPath: string, id?: string) {
   return check.plan;
 }
 
-export async function launch(store: SweepStore, specPath: string, opts: { detach: boolean; id?: string; quiet?: boolean }): Promise<SweepRecord> {
+export async function launch(store: SweepStore, specPath: string, opts: { detach: boolean; id?: string; quiet?: boolean; warmStart?: string }): Promise<SweepRecord> {
   const plan = await checkSpec(specPath, opts.id);
+  await resolveWarmStart(store, plan, opts.warmStart);
   const sweep = await launchSweep(store, plan);
   out(sweep.id);
   if (!opts.quiet) {
@@ -61,6 +63,7 @@ export async function follow(store: SweepStore, sweepId: string): Promise<SweepR
     if (events.length) cursor = events[events.length - 1]!.id;
     if (events.length === 0 || events.some((e) => e.sweepId === sweepId && e.type !== "trial.epoch")) {
       sweep = await mustGetSweep(store, sweepId);
+      bar.setTotal(sweep.budget); // `sweep extend` may have moved it
       bar.update(doneCount(sweep), fields(sweep));
     }
   }
@@ -118,6 +121,7 @@ export async function printStatus(store: SweepStore, sweepId: string): Promise<v
   out(`${s.id} (${s.name}): ${s.state}, ${s.spec.method}, budget ${s.budget}, created ${s.created}`);
   out(`trials: ${Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   out(`best: ${s.best ? `trial ${s.best.trial}, val loss ${fmtNum(s.best.valLoss)}` : "—"}`);
+  if (s.warmStart) out(`warm start: ${s.warmStart.observations} observations from sweep ${s.warmStart.from} (in the sampler's history, not re-run)`);
 }
 
 export async function control(store: SweepStore, sweepId: string, state: SweepState): Promise<void> {

@@ -9,7 +9,7 @@ import {
   type TrialPayload,
   type TrialRecord,
 } from "@hyperq/protocol";
-import { createPruner, createSampler, type Pruner, type Sampler, type TrialView } from "@hyperq/search";
+import { createPruner, createSampler, type Observation, type Pruner, type Sampler, type TrialView } from "@hyperq/search";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import type { TrialQueue } from "./trial-queue.ts";
 
@@ -50,7 +50,8 @@ export class Coordinator {
   private readonly leaseMs: number;
   private readonly idleMs: number;
   private readonly reconcileMs: number;
-  private readonly samplers = new Map<string, Sampler>();
+  /** Per sweep, its sampler and the warm start's observations (read once: they never change). */
+  private readonly samplers = new Map<string, { sampler: Sampler; observations: Observation[] }>();
   private readonly pruners = new Map<string, Pruner>();
   private readonly lastReconcile = new Map<string, number>();
   private readonly held = new Set<string>();
@@ -252,11 +253,13 @@ export class Coordinator {
   }
 
   private async propose(sweep: SweepRecord, trials: TrialRecord[], count: number): Promise<void> {
-    let sampler = this.samplers.get(sweep.id);
-    if (!sampler) {
-      sampler = createSampler(sweep.spec.method, sweep.spec.gp);
-      this.samplers.set(sweep.id, sampler);
+    let entry = this.samplers.get(sweep.id);
+    if (!entry) {
+      const observations = sweep.warmStart ? (await this.store.observations(sweep.id)).map((o) => ({ params: o.params, value: o.value })) : [];
+      entry = { sampler: createSampler(sweep.spec.method, sweep.spec.gp, sweep.spec.initial), observations };
+      this.samplers.set(sweep.id, entry);
     }
+    const { sampler, observations } = entry;
     const numbers = Array.from({ length: count }, (_, i) => sweep.created + i);
     const started = performance.now();
     const { suggestions, notes } = sampler.ask({
@@ -264,7 +267,9 @@ export class Coordinator {
       trials: trials.map(toTrialView),
       seed: sweep.spec.seed,
       trialNumbers: numbers,
+      // The current budget: an extended sweep's GP plans its end-of-budget exploitation for the new end.
       budget: sweep.budget,
+      ...(observations.length ? { observations } : {}),
     });
     const askMs = performance.now() - started;
     for (const message of notes) {

@@ -14,3 +14,5 @@ export { TrialQueue } from "./trial-queue.ts";
 export type { TrialQueueOptions, JobStatus } from "./trial-queue.ts";
 export { checkLaunch, checkLaunchFile, launchSweep, maxSeqLen, newSweepId } from "./launch.ts";
 export type { LaunchPlan, LaunchCheck } from "./launch.ts";
+export { warmStartObservations, planWarmStart } from "./warm-start.ts";
+export type { WarmStartCheck } from "./warm-start.ts";

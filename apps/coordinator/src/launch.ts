@@ -4,13 +4,15 @@ import { readFile } from "node:fs/promises";
 import {
   DEFAULT_HYPERPARAMS,
   SWEEP_ID_PATTERN,
+  formatIssues,
   parseSweepSpecText,
   type SpecIssue,
   type SweepSpec,
 } from "@hyperq/protocol";
 import { gridSize } from "@hyperq/search";
 import { checkWindowsFit, contentHash, prepareDataset, readDatasetSource } from "@hyperq/timeseries";
-import type { SweepRecord, SweepStore } from "@hyperq/store";
+import type { SweepRecord, SweepStore, WarmStart } from "@hyperq/store";
+import { planWarmStart } from "./warm-start.ts";
 
 /** A spec that passed every check, ready to store. */
 export interface LaunchPlan {
@@ -19,6 +21,8 @@ export interface LaunchPlan {
   budget: number;
   /** A user dataset file to store in Redis (workers elsewhere read it from there). */
   blob?: { hash: string; text: string };
+  /** The observations `spec.warmStartFrom` names, once resolved against the store (`planWarmStart`). */
+  warmStart?: WarmStart;
 }
 
 export type LaunchCheck = { ok: true; plan: LaunchPlan } | { ok: false; issues: SpecIssue[] };
@@ -88,8 +92,17 @@ export async function checkLaunchFile(specPath: string, opts: { id?: string } = 
   return checkLaunch(text, dirname(resolve(specPath)), opts);
 }
 
-/** Stores a checked plan: the dataset blob first, then the sweep (which makes it active). */
+/**
+ * Stores a checked plan: the dataset blob first, then the sweep (which makes it active), with its
+ * warm start's observations (resolved here when the plan does not carry them; a refusal throws).
+ */
 export async function launchSweep(store: SweepStore, plan: LaunchPlan): Promise<SweepRecord> {
+  let warmStart = plan.warmStart;
+  if (!warmStart && plan.spec.warmStartFrom !== undefined) {
+    const check = await planWarmStart(store, plan);
+    if (check && !check.ok) throw new Error(`cannot warm-start:\n${formatIssues(check.issues)}`);
+    if (check?.ok) warmStart = check.warmStart;
+  }
   if (plan.blob) await store.putBlob(plan.blob.hash, plan.blob.text);
-  return store.createSweep(plan.spec, { id: plan.id, budget: plan.budget });
+  return store.createSweep(plan.spec, { id: plan.id, budget: plan.budget, ...(warmStart ? { warmStart } : {}) });
 }

@@ -43,6 +43,7 @@ function renderSummary(data) {
     el("div", {}, `${s.counts.complete} complete · ${s.counts.pruned} pruned · ${s.counts.failed} failed · ${s.counts.running} running · ${s.counts.waiting} waiting`),
     el("div", {}, "started ", el("b", {}, fmtTime(s.createdAt)), " · ", fmtDuration(s.durationMs)),
     el("div", {}, "epochs ≤ ", el("b", {}, s.epochs), " · parallelism ", el("b", {}, s.parallelism)),
+    s.warmStart ? el("div", { id: "warm-start" }, "warm start: ", el("b", {}, s.warmStart.observations), " observations from ", el("a", { href: "/sweeps/" + encodeURIComponent(s.warmStart.from) }, s.warmStart.from), " (not re-run)") : null,
   );
   const b = data.best;
   const m = b?.metrics;
@@ -60,6 +61,8 @@ function renderSummary(data) {
   $("pause").disabled = s.state !== "running";
   $("resume").disabled = s.state !== "paused";
   $("cancel").disabled = !active;
+  $("extend").disabled = s.state === "cancelled";
+  if (document.activeElement !== $("budget")) $("budget").value = String(s.budget);
 }
 
 async function loadSummary() {
@@ -70,6 +73,7 @@ async function control(action) {
   const msg = $("control-msg");
   const typed = $("token").value.trim();
   if (typed) setControlToken(typed);
+  if (action === "extend") return post(`${base}/extend`, { budget: Number($("budget").value) }, (r) => `budget ${r.budget}, sweep is ${r.state}`);
   if (action === "cancel" && !confirm(`Cancel sweep ${sweepId}? Waiting trials fail; running ones stop at their next epoch.`)) return;
   msg.className = "msg";
   msg.textContent = "…";
@@ -83,7 +87,34 @@ async function control(action) {
     msg.textContent = e instanceof ApiError && (e.status === 401 || e.status === 403) ? `${e.message}` : `failed: ${e.message}`;
   }
 }
-for (const a of ["pause", "resume", "cancel"]) $(a).addEventListener("click", () => control(a));
+/** A control action with a JSON body; `done` words the answer. */
+async function post(path, body, done) {
+  const msg = $("control-msg");
+  msg.className = "msg";
+  msg.textContent = "…";
+  try {
+    const headers = { "Content-Type": "application/json", Accept: "application/json" };
+    if (controlToken()) headers.Authorization = "Bearer " + controlToken();
+    const res = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+    const r = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(r.error ?? res.statusText);
+    msg.className = "msg ok";
+    msg.textContent = done(r);
+    refreshSummary.now();
+  } catch (e) {
+    msg.className = "msg error";
+    msg.textContent = e.message;
+  }
+}
+
+async function stopWorker(id) {
+  const typed = $("token").value.trim();
+  if (typed) setControlToken(typed);
+  if (!confirm(`Ask worker ${id} to stop? It finishes its running trials, then leaves.`)) return;
+  await post(`/api/workers/${encodeURIComponent(id)}/stop`, {}, () => `worker ${id} asked to stop`);
+}
+
+for (const a of ["pause", "resume", "cancel", "extend"]) $(a).addEventListener("click", () => control(a));
 $("token").value = controlToken();
 $("export-csv").href = withToken(`${base}/export.csv`);
 $("export-json").href = withToken(`${base}/export.json`);
@@ -299,9 +330,10 @@ async function loadWorkers() {
       el("td", {}, w.backend),
       el("td", {}, w.current.length ? w.current.join(", ") : el("span", { class: "muted" }, "idle")),
       el("td", {}, fmtDuration(Date.now() - w.seenAt) + " ago"),
+      el("td", {}, el("button", { class: "small", dataset: { stop: w.id }, onclick: () => stopWorker(w.id) }, "Stop")),
     ),
   );
-  $("workers").tBodies[0].replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "5", class: "muted" }, "No workers announced. Start one with `hyperq worker`."))]));
+  $("workers").tBodies[0].replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, "No workers announced. Start one with `hyperq worker`."))]));
 }
 
 // ---- live ----
@@ -333,6 +365,7 @@ function onEvents(events) {
         if (view.selected.includes(e.trial)) curves = true;
         break;
       case "sweep.state":
+      case "sweep.extended":
         summary = board = true;
         break;
       case "sampler.warning":

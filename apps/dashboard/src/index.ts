@@ -19,6 +19,8 @@ export type { TrialRow } from "./export.ts";
 export { paramImportance, sweepHistory, paramAxes } from "./analysis.ts";
 export type { ImportanceReport, ParamImportance, SweepHistory, ParamAxis } from "./analysis.ts";
 export { rankTrials, sortTrials } from "./ranking.ts";
+export { compareSweeps, comparisonRow, bestSoFar, bestBaselineMae } from "./compare.ts";
+export type { SweepComparison, ComparisonRow, BestSoFarCurve } from "./compare.ts";
 export type { SortKey, SortDir } from "./ranking.ts";
 export { createFixtureSweep } from "./fixture.ts";
 export type { FixtureOptions } from "./fixture.ts";

@@ -93,6 +93,7 @@ export const curvesQuerySchema = z.strictObject({
 const EVENT_TYPES: readonly HyperqEventType[] = [
   "sweep.created",
   "sweep.state",
+  "sweep.extended",
   "trial.created",
   "trial.started",
   "trial.epoch",

@@ -10,6 +10,7 @@ import type { SweepRecord, SweepStore, WorkerInfo } from "@hyperq/store";
 import { paramAxes, paramImportance, sweepHistory } from "./analysis.ts";
 import { EventHub } from "./event-hub.ts";
 import { trialsToCsv, trialsToJson } from "./export.ts";
+import { lifecycleRoutes } from "./lifecycle-routes.ts";
 import { noopLogger, type DashboardLogger } from "./log.ts";
 import { rankMap, sortTrials, type SortKey } from "./ranking.ts";
 import {
@@ -92,6 +93,8 @@ export interface SweepSummary {
   dataset: { source: string; target: string; horizon: number; targetTransform: string };
   epochs: number;
   parallelism: number;
+  /** A warm-started sweep's source and how many observations it took from it. */
+  warmStart: { from: string; observations: number } | null;
 }
 
 const DEFAULT_TARGETS: Record<string, string> = { sp500: "close", "seattle-weather": "temp_max" };
@@ -114,6 +117,7 @@ export function summarizeSweep(s: SweepRecord, now: number): SweepSummary {
     dataset: { source, target: d.target ?? DEFAULT_TARGETS[source] ?? "(default)", horizon: d.horizon, targetTransform: d.targetTransform },
     epochs: s.spec.epochs,
     parallelism: s.spec.parallelism,
+    warmStart: s.warmStart ?? null,
   };
 }
 
@@ -372,6 +376,7 @@ export function createServer(deps: DashboardDeps): DashboardApp {
   app.post("/api/sweeps/:id/pause", requireToken, control("paused", "pause"));
   app.post("/api/sweeps/:id/resume", requireToken, control("running", "resume"));
   app.post("/api/sweeps/:id/cancel", requireToken, control("cancelled", "cancel"));
+  app.use(lifecycleRoutes({ store, requireToken, log, httpError: (status, message) => new HttpError(status, message) }));
 
   app.use("/api", (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.originalUrl.split("?")[0] ?? ""}`)));
 

@@ -29,7 +29,14 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** Log level forwarded to trial processes. @defaultValue "info" */
   logLevel?: string;
+  /** Leave after this long with no trial to run (measured from the start or the last trial's end). @defaultValue never */
+  exitWhenIdleMs?: number;
+  /** Leave once this many trials have run (no new ones are taken after the n-th starts). @defaultValue no limit */
+  maxTrials?: number;
 }
+
+/** Why a worker decided to leave by itself. */
+export type LeaveReason = "idle" | "max-trials" | "stop-requested";
 
 export interface RunningWorker {
   id: string;
@@ -39,6 +46,12 @@ export interface RunningWorker {
    * second call with `graceMs` 0 while closing cuts the wait short (a second Ctrl-C).
    */
   close(graceMs?: number): Promise<void>;
+  /**
+   * Resolves when the worker decides to leave by itself: idle for `exitWhenIdleMs`, `maxTrials`
+   * run, or asked to stop (`hyperq workers stop`, read with the heartbeat). The caller then
+   * `close`s it, which finishes (or hands back) running trials and leaves the registry.
+   */
+  readonly leaving: Promise<LeaveReason>;
 }
 
 /** BullMQ keeps its pool of sandboxed processes private; the worker needs to stop them at once. */
@@ -54,7 +67,8 @@ function trialProcesses(worker: TrialWorker): { clean(): Promise<void> } | undef
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? silentLogger;
   const keyPrefix = opts.keyPrefix ?? "hq";
-  const concurrency = opts.concurrency ?? 1;
+  // Never more trials at once than the worker may still run.
+  const concurrency = Math.min(opts.concurrency ?? 1, opts.maxTrials ?? Infinity);
   const id = opts.id ?? `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
 
   // Forked trial processes inherit the environment.
@@ -101,10 +115,32 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const current = new Set<string>();
   /** Jobs this worker holds (their lock tokens let it hand them back). */
   const active = new Map<string, Job<TrialPayload, RunTrialResult>>();
+  let leave: (reason: LeaveReason) => void = () => undefined;
+  const leaving = new Promise<LeaveReason>((r) => {
+    let left = false;
+    leave = (reason) => {
+      if (left) return;
+      left = true;
+      log.info({ workerId: id, reason }, "worker leaving");
+      r(reason);
+    };
+  });
+  let started = 0;
+  let idleSince = Date.now();
   const announce = async () => {
     info.seenAt = Date.now();
     info.current = [...current];
     await store.announceWorker(info).catch((e: Error) => log.warn({ err: e.message }, "heartbeat failed"));
+  };
+  /** The heartbeat: announce, then see whether someone asked this worker to stop. */
+  const beat = async () => {
+    await announce();
+    if (await store.workerStopRequested(id).catch(() => false)) leave("stop-requested");
+  };
+  /** After a trial ends: leave once the last allowed trial is done. */
+  const trialEnded = () => {
+    if (current.size === 0) idleSince = Date.now();
+    if (opts.maxTrials !== undefined && started >= opts.maxTrials && current.size === 0) leave("max-trials");
   };
 
   // A malformed job (see trial-worker.ts) is never active here: it fails before any trial process sees it.
@@ -113,6 +149,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     if (!trial) return;
     if (job.id) active.set(job.id, job);
     current.add(trialJobId(trial.sweepId, trial.trialNumber));
+    started++;
+    // The n-th trial started: take no more (running ones finish).
+    if (opts.maxTrials !== undefined && started >= opts.maxTrials) void worker.pause(true).catch(() => undefined);
     void announce();
   });
   worker.on("completed", (job, result) => {
@@ -122,6 +161,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     if (result?.metrics?.backend) info.backend = result.metrics.backend;
     log.info({ jobId: job.id, sweepId: trial?.sweepId, trial: trial?.trialNumber, state: result?.state, valLoss: result?.metrics?.valLoss }, "trial done");
     void announce();
+    trialEnded();
   });
   worker.on("failed", (job, err) => {
     if (job?.id) active.delete(job.id);
@@ -134,13 +174,21 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     current.delete(trialJobId(trial.sweepId, trial.trialNumber));
     log.warn({ jobId: job?.id, sweepId: trial.sweepId, trial: trial.trialNumber, attempt: job?.attemptsMade, err: err.message }, "trial attempt failed");
     void announce();
+    trialEnded();
   });
   worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
 
   await worker.waitUntilReady();
   await announce();
-  const heartbeat = setInterval(() => void announce(), opts.heartbeatMs ?? 5000);
-  log.info({ workerId: id, concurrency, prefix: keyPrefix }, "worker started");
+  const heartbeat = setInterval(() => void beat(), opts.heartbeatMs ?? 5000);
+  const idleMs = opts.exitWhenIdleMs;
+  const idleCheck =
+    idleMs === undefined
+      ? undefined
+      : setInterval(() => {
+          if (current.size === 0 && Date.now() - idleSince >= idleMs) leave("idle");
+        }, Math.max(50, Math.min(1000, idleMs / 4)));
+  log.info({ workerId: id, concurrency, prefix: keyPrefix, exitWhenIdleMs: idleMs, maxTrials: opts.maxTrials }, "worker started");
 
   /**
    * Gives every running trial back: its job to the queue (no attempt spent, another worker takes it
@@ -168,6 +216,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const now = new Promise<void>((r) => (stopNow = r));
   return {
     id,
+    leaving,
     close(graceMs = 30_000) {
       if (closing) {
         if (graceMs <= 0) stopNow();
@@ -189,6 +238,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           await graceful;
         }
         clearInterval(heartbeat);
+        clearInterval(idleCheck);
         await store.removeWorker(id).catch(() => undefined);
         await store.close();
         redis.disconnect();

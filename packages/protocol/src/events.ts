@@ -7,6 +7,8 @@ import type { SweepState, TrialState, EpochReport } from "./trial.ts";
 export type HyperqEvent =
   | { type: "sweep.created"; sweepId: string; at: number }
   | { type: "sweep.state"; sweepId: string; at: number; state: SweepState }
+  /** The sweep's budget was raised (or lowered, never below the trials created) from `previous`. */
+  | { type: "sweep.extended"; sweepId: string; at: number; budget: number; previous: number }
   | { type: "trial.created"; sweepId: string; trial: number; at: number }
   | { type: "trial.started"; sweepId: string; trial: number; at: number; workerId: string; attempt: number }
   | { type: "trial.epoch"; sweepId: string; trial: number; at: number; report: EpochReport }

@@ -30,6 +30,8 @@ export type {
 } from "./hyperparams.ts";
 export { paramSpecSchema, searchSpaceSchema, possibleValues, isParamActive } from "./space.ts";
 export type { IntParam, FloatParam, CategoricalParam, FixedParam, ParamSpec, SearchSpace, ParamAssignment } from "./space.ts";
+export { assignmentIssues, completeAssignment } from "./assignment.ts";
+export type { AssignmentIssue } from "./assignment.ts";
 export { BUNDLED_DATASETS, TARGET_TRANSFORMS, MISSING_POLICIES, SCALERS, datasetSpecSchema } from "./dataset.ts";
 export type { BundledDatasetName, TargetTransform, MissingPolicy, ScalerKind, DatasetSpec, DatasetSpecInput } from "./dataset.ts";
 export {

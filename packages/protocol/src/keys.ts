@@ -59,6 +59,10 @@ export function redisKeys(prefix: string) {
     events: `${prefix}:events`,
     /** hash: worker id → JSON announcement. */
     workers: `${prefix}:workers`,
+    /** set: ids of workers asked to stop (each reads it with its heartbeat). */
+    workerStops: `${prefix}:worker-stops`,
+    /** string: a warm-started sweep's observations (JSON), written with the sweep. */
+    observations: (id: string) => `${prefix}:sweep:${id}:observations`,
     /** string: a dataset file's bytes by sha256. */
     blob: (hash: string) => `${prefix}:blob:${hash}`,
   };

@@ -11,6 +11,8 @@ import {
   type Hyperparams,
 } from "./hyperparams.ts";
 import { searchSpaceSchema, type ParamAssignment, type ParamSpec } from "./space.ts";
+import { assignmentIssues } from "./assignment.ts";
+import { SWEEP_ID_PATTERN } from "./keys.ts";
 
 export const SEARCH_METHODS = ["grid", "random", "gp"] as const;
 export type SearchMethod = (typeof SEARCH_METHODS)[number];
@@ -88,6 +90,10 @@ export const sweepSpecSchema = z
     space: searchSpaceSchema,
     pruner: prunerSpecSchema.default({ kind: "none" }),
     gp: gpOptionsSchema.default({}),
+    /** Configurations to run first, in order (each a point of `space`); the sampler then goes on with them in its history. */
+    initial: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]))).max(10_000).optional(),
+    /** A sweep whose finished trials enter this one's history as observations, without being re-run. */
+    warmStartFrom: z.string().regex(SWEEP_ID_PATTERN, `a sweep id (${SWEEP_ID_PATTERN})`).optional(),
   })
   .superRefine((spec, ctx) => {
     for (const [name, p] of Object.entries(spec.space)) {
@@ -116,6 +122,9 @@ export const sweepSpecSchema = z
     } else if (spec.budget === undefined) {
       ctx.addIssue({ code: "custom", path: ["budget"], message: `\`budget\` (number of trials) is required for method "${spec.method}"` });
     }
+    spec.initial?.forEach((config, i) => {
+      for (const problem of assignmentIssues(spec.space, config)) ctx.addIssue({ code: "custom", path: ["initial", i, ...problem.path], message: problem.message });
+    });
     if (spec.pruner.kind === "asha" && spec.pruner.maxEpochs !== undefined && spec.pruner.maxEpochs > spec.epochs) {
       ctx.addIssue({ code: "custom", path: ["pruner", "maxEpochs"], message: `\`maxEpochs <= epochs\` must hold, but got maxEpochs=${spec.pruner.maxEpochs}, epochs=${spec.epochs}` });
     }

@@ -15,11 +15,12 @@
  * for (const note of notes) events.push({ type: "sampler-note", message: note });
  * ```
  */
-export type { TrialView, AskRequest, AskResult, Sampler } from "./sampler.ts";
+export type { TrialView, Observation, AskRequest, AskResult, Sampler } from "./sampler.ts";
 export { createSampler } from "./create-sampler.ts";
 export { GridSampler, gridSize } from "./samplers/grid-sampler.ts";
 export { RandomSampler } from "./samplers/random-sampler.ts";
 export { GpSampler } from "./samplers/gp-sampler.ts";
+export { InitialConfigsSampler } from "./samplers/initial-configs.ts";
 export type { GpSamplerOptions } from "./samplers/gp-sampler.ts";
 export { SearchSpaceTransform, configKey } from "./transform.ts";
 export type { EncodedParam, EncodedKind, MixedSpace, DiscreteColumn, OneHotGroup } from "./transform.ts";

@@ -23,6 +23,16 @@ export interface TrialView {
   intermediate?: number;
 }
 
+/**
+ * A result learned elsewhere — another sweep's finished trial, its parameters fitted to this
+ * space (a warm start): part of the history like a complete trial, never suggested again, never run.
+ */
+export interface Observation {
+  params: ParamAssignment;
+  /** The objective it reached (finite). */
+  value: number;
+}
+
 export interface AskRequest {
   space: SearchSpace;
   /** The whole history of the sweep, pending trials included. */
@@ -33,6 +43,8 @@ export interface AskRequest {
   trialNumbers: readonly number[];
   /** Total trials of the sweep. */
   budget: number;
+  /** Observations from elsewhere (a warm start), seen before every trial. @defaultValue none */
+  observations?: readonly Observation[];
 }
 
 export interface AskResult {

@@ -53,5 +53,6 @@ export function decodeSweep(id: string, h: Record<string, string>): SweepRecord 
   const bestLoss = num(h.bestLoss);
   const bestTrial = num(h.bestTrial);
   if (bestLoss !== undefined && bestTrial !== undefined) s.best = { trial: bestTrial, valLoss: bestLoss };
+  if (h.warmFrom) s.warmStart = { from: h.warmFrom, observations: Number(h.warmCount ?? 0) };
   return s;
 }

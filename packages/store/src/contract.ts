@@ -261,5 +261,64 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       await store.removeWorker("w1");
       expect(await store.listWorkers()).toEqual([]);
     });
+
+    it("asks a registered worker to stop, and forgets the request when it leaves", async () => {
+      const w = { id: "w9", host: "h", pid: 1, backend: "wasm", concurrency: 1, startedAt: 1, seenAt: 2, current: [] };
+      expect(await store.requestWorkerStop("w9")).toBe(false);
+      await store.announceWorker(w);
+      expect(await store.workerStopRequested("w9")).toBe(false);
+      expect(await store.requestWorkerStop("w9")).toBe(true);
+      expect(await store.workerStopRequested("w9")).toBe(true);
+      await store.removeWorker("w9");
+      expect(await store.workerStopRequested("w9")).toBe(false);
+      expect(await store.listWorkers()).toEqual([]);
+    });
+
+    it("keeps a warm start's observations with the sweep", async () => {
+      const observations = [
+        { trial: 3, params: { hidden_size: 16, dropout: 0.2 }, value: 0.5 },
+        { trial: 5, params: { hidden_size: 32, dropout: 0.1 }, value: 0.25 },
+      ];
+      const s = await store.createSweep(specFixture(), { id: "warm", budget: 5, warmStart: { from: "cold", observations } });
+      expect(s.warmStart).toEqual({ from: "cold", observations: 2 });
+      expect(await store.observations("warm")).toEqual(observations);
+      await store.createSweep(specFixture(), { id: "plain", budget: 5 });
+      expect((await store.getSweep("plain"))?.warmStart).toBeUndefined();
+      expect(await store.observations("plain")).toEqual([]);
+    });
+
+    it("extends a sweep's budget: running and paused keep their state, complete runs again; refusals say why", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 3 });
+      for (let i = 0; i < 3; i++) await store.createTrial("s", i, { hidden_size: 16, dropout: 0.1 + i / 100 }, i);
+      const cursor = await store.lastEventId();
+      expect(await store.extendSweep("s", 2)).toEqual({ ok: false, reason: "below-created" });
+      const up = await store.extendSweep("s", 6);
+      expect(up).toMatchObject({ ok: true, reopened: false, record: { state: "running", budget: 6 } });
+      await store.setSweepState("s", "paused");
+      expect(await store.extendSweep("s", 7)).toMatchObject({ ok: true, reopened: false, record: { state: "paused", budget: 7 } });
+      // Lowering, but not below the trials created, is allowed.
+      expect(await store.extendSweep("s", 3)).toMatchObject({ ok: true, record: { budget: 3 } });
+      await store.setSweepState("s", "complete");
+      expect(await store.activeSweepIds()).toEqual([]);
+      expect(await store.extendSweep("s", 3)).toEqual({ ok: false, reason: "nothing-to-run" });
+      const again = await store.extendSweep("s", 5);
+      expect(again).toMatchObject({ ok: true, reopened: true, record: { state: "running", budget: 5 } });
+      expect(again.ok && again.record.finishedAt).toBeUndefined();
+      expect(await store.activeSweepIds()).toEqual(["s"]);
+      const events = (await store.readEvents(cursor)).filter((e) => e.type === "sweep.extended" || e.type === "sweep.state");
+      expect(events.map((e) => (e.type === "sweep.extended" ? `extended ${e.previous}→${e.budget}` : `state ${e.state}`))).toEqual([
+        "extended 3→6",
+        "state paused",
+        "extended 6→7",
+        "extended 7→3",
+        "state complete",
+        "extended 3→5",
+        "state running",
+      ]);
+      await store.setSweepState("s", "cancelled");
+      expect(await store.extendSweep("s", 10)).toEqual({ ok: false, reason: "cancelled" });
+      expect(await store.extendSweep("nope", 10)).toEqual({ ok: false, reason: "missing" });
+      expect((await store.getSweep("s"))?.budget).toBe(5);
+    });
   });
 }

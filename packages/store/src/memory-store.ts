@@ -13,6 +13,9 @@ import { TRIAL_STATES } from "@hyperq/protocol";
 import type {
   ClaimResult,
   EpochDecision,
+  ExtendResult,
+  WarmObservation,
+  WarmStart,
   LeaderboardPage,
   LeaderboardQuery,
   SweepRecord,
@@ -32,6 +35,7 @@ interface MemSweep {
   record: SweepRecord;
   trials: Map<number, MemTrial>;
   rungs: Map<number, Map<number, number>>;
+  observations: WarmObservation[];
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -46,6 +50,7 @@ export class MemorySweepStore implements SweepStore {
   private readonly blobs = new Map<string, string>();
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly workers = new Map<string, WorkerInfo>();
+  private readonly stopRequests = new Set<string>();
   private seq = 0;
   private waiters: (() => void)[] = [];
 
@@ -62,14 +67,38 @@ export class MemorySweepStore implements SweepStore {
     return this.sweeps.get(id);
   }
 
-  async createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number }): Promise<SweepRecord> {
+  async createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number; warmStart?: WarmStart }): Promise<SweepRecord> {
     if (this.sweeps.has(opts.id)) throw new Error(`sweep "${opts.id}" already exists`);
     const now = opts.now ?? Date.now();
     const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
     const record: SweepRecord = { id: opts.id, name: spec.name, spec: clone(spec), state: "running", createdAt: now, budget: opts.budget, created: 0, counts };
-    this.sweeps.set(opts.id, { record, trials: new Map(), rungs: new Map() });
+    if (opts.warmStart) record.warmStart = { from: opts.warmStart.from, observations: opts.warmStart.observations.length };
+    this.sweeps.set(opts.id, { record, trials: new Map(), rungs: new Map(), observations: clone(opts.warmStart?.observations ?? []) });
     this.emit({ type: "sweep.created", sweepId: opts.id, at: now });
     return clone(record);
+  }
+
+  async observations(sweepId: string): Promise<WarmObservation[]> {
+    return clone(this.sweep(sweepId)?.observations ?? []);
+  }
+
+  async extendSweep(id: string, budget: number, now = Date.now()): Promise<ExtendResult> {
+    const s = this.sweep(id);
+    if (!s) return { ok: false, reason: "missing" };
+    const r = s.record;
+    if (r.state === "cancelled") return { ok: false, reason: "cancelled" };
+    if (budget < r.created) return { ok: false, reason: "below-created" };
+    if (r.state === "complete" && budget <= r.created) return { ok: false, reason: "nothing-to-run" };
+    const previous = r.budget;
+    r.budget = budget;
+    this.emit({ type: "sweep.extended", sweepId: id, at: now, budget, previous });
+    const reopened = r.state === "complete";
+    if (reopened) {
+      r.state = "running";
+      delete r.finishedAt;
+      this.emit({ type: "sweep.state", sweepId: id, at: now, state: "running" });
+    }
+    return { ok: true, record: clone(r), reopened };
   }
 
   async getSweep(id: string): Promise<SweepRecord | undefined> {
@@ -318,6 +347,17 @@ export class MemorySweepStore implements SweepStore {
 
   async removeWorker(id: string): Promise<void> {
     this.workers.delete(id);
+    this.stopRequests.delete(id);
+  }
+
+  async requestWorkerStop(id: string): Promise<boolean> {
+    if (!this.workers.has(id)) return false;
+    this.stopRequests.add(id);
+    return true;
+  }
+
+  async workerStopRequested(id: string): Promise<boolean> {
+    return this.stopRequests.has(id);
   }
 
   async listWorkers(): Promise<WorkerInfo[]> {

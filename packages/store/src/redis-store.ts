@@ -18,6 +18,9 @@ import { decodeSweep, decodeTrial } from "./codec.ts";
 import type {
   ClaimResult,
   EpochDecision,
+  ExtendResult,
+  WarmObservation,
+  WarmStart,
   LeaderboardPage,
   LeaderboardQuery,
   SweepRecord,
@@ -84,15 +87,18 @@ export class RedisSweepStore implements SweepStore {
     return c(keys, args);
   }
 
-  async createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number }): Promise<SweepRecord> {
+  async createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number; warmStart?: WarmStart }): Promise<SweepRecord> {
     const now = opts.now ?? Date.now();
     const k = this.keys;
     const event: HyperqEvent = { type: "sweep.created", sweepId: opts.id, at: now };
     const created = await this.redis.hsetnx(k.sweep(opts.id), "spec", JSON.stringify(spec));
     if (!created) throw new Error(`sweep "${opts.id}" already exists`);
-    await this.redis
-      .multi()
-      .hset(k.sweep(opts.id), { state: "running", createdAt: now, budget: opts.budget, created: 0 })
+    const warm = opts.warmStart ? { warmFrom: opts.warmStart.from, warmCount: opts.warmStart.observations.length } : {};
+    // The observations land in the same transaction that makes the sweep active: a coordinator never sees it without them.
+    const tx = this.redis.multi();
+    if (opts.warmStart) tx.set(k.observations(opts.id), JSON.stringify(opts.warmStart.observations));
+    await tx
+      .hset(k.sweep(opts.id), { state: "running", createdAt: now, budget: opts.budget, created: 0, ...warm })
       .zadd(k.sweeps, now, opts.id)
       .sadd(k.active, opts.id)
       .xadd(k.events, "MAXLEN", "~", this.maxEvents, "*", "e", JSON.stringify(event))
@@ -100,6 +106,22 @@ export class RedisSweepStore implements SweepStore {
     const s = await this.getSweep(opts.id);
     if (!s) throw new Error(`sweep "${opts.id}" vanished after creation`);
     return s;
+  }
+
+  async observations(sweepId: string): Promise<WarmObservation[]> {
+    const raw = await this.redis.get(this.keys.observations(sweepId));
+    return raw ? (JSON.parse(raw) as WarmObservation[]) : [];
+  }
+
+  async extendSweep(id: string, budget: number, now = Date.now()): Promise<ExtendResult> {
+    const k = this.keys;
+    const extended = { type: "sweep.extended", sweepId: id, at: now, budget };
+    const reopened: HyperqEvent = { type: "sweep.state", sweepId: id, at: now, state: "running" };
+    const r = await this.run("extend-sweep", [k.sweep(id), k.active, k.events], [budget, JSON.stringify(extended), JSON.stringify(reopened), this.maxEvents, id]);
+    if (r < 0) return { ok: false, reason: r === -1 ? "missing" : r === -2 ? "cancelled" : r === -3 ? "below-created" : "nothing-to-run" };
+    const record = await this.getSweep(id);
+    if (!record) return { ok: false, reason: "missing" };
+    return { ok: true, record, reopened: r === 2 };
   }
 
   async getSweep(id: string): Promise<SweepRecord | undefined> {
@@ -350,7 +372,17 @@ export class RedisSweepStore implements SweepStore {
   }
 
   async removeWorker(id: string): Promise<void> {
-    await this.redis.hdel(this.keys.workers, id);
+    await this.redis.multi().hdel(this.keys.workers, id).srem(this.keys.workerStops, id).exec();
+  }
+
+  async requestWorkerStop(id: string): Promise<boolean> {
+    if (!(await this.redis.hexists(this.keys.workers, id))) return false;
+    await this.redis.sadd(this.keys.workerStops, id);
+    return true;
+  }
+
+  async workerStopRequested(id: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.workerStops, id)) === 1;
   }
 
   async listWorkers(): Promise<WorkerInfo[]> {

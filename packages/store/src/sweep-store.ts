@@ -24,7 +24,29 @@ export interface SweepRecord {
   created: number;
   counts: Record<TrialState, number>;
   best?: { trial: number; valLoss: number };
+  /** Set when the sweep was warm-started: the source sweep and how many observations came from it. */
+  warmStart?: { from: string; observations: number };
 }
+
+/** Another sweep's finished trial, its parameters fitted to this sweep's space: observed, never re-run. */
+export interface WarmObservation {
+  /** Its number in the source sweep. */
+  trial: number;
+  params: ParamAssignment;
+  /** Validation loss reached (complete), or the best before it was pruned. */
+  value: number;
+}
+
+/** What a warm-started sweep is created with. */
+export interface WarmStart {
+  from: string;
+  observations: WarmObservation[];
+}
+
+/** The answer to `extendSweep`: the new record, or why not. */
+export type ExtendResult =
+  | { ok: true; record: SweepRecord; reopened: boolean }
+  | { ok: false; reason: "missing" | "cancelled" | "below-created" | "nothing-to-run" };
 
 /** Who holds a trial: a worker id and the attempt token it claimed with. */
 export interface TrialOwner {
@@ -78,8 +100,16 @@ export interface WorkerInfo {
  * that owns the trial, so a retried or duplicated attempt cannot add a second leaderboard entry.
  */
 export interface SweepStore {
-  /** Stores a validated spec as a new running sweep. */
-  createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number }): Promise<SweepRecord>;
+  /** Stores a validated spec as a new running sweep (with a warm start's observations, if any). */
+  createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number; warmStart?: WarmStart }): Promise<SweepRecord>;
+  /** A warm-started sweep's observations, in source trial order (none for other sweeps). */
+  observations(sweepId: string): Promise<WarmObservation[]>;
+  /**
+   * Sets a sweep's budget (its total trials), atomically: a running or paused sweep keeps its
+   * state, a complete one runs again. Refused for a cancelled sweep, a budget below the trials
+   * already created, and a complete sweep given no trial to run (budget not above those created).
+   */
+  extendSweep(id: string, budget: number, now?: number): Promise<ExtendResult>;
   getSweep(id: string): Promise<SweepRecord | undefined>;
   /** Newest first. */
   listSweeps(): Promise<SweepRecord[]>;
@@ -146,7 +176,12 @@ export interface SweepStore {
   releaseLease(sweepId: string, owner: string): Promise<void>;
 
   announceWorker(info: WorkerInfo): Promise<void>;
+  /** Leaves the registry (and forgets a stop request). */
   removeWorker(id: string): Promise<void>;
+  /** Asks a registered worker to stop gracefully; false when no worker has that id. */
+  requestWorkerStop(id: string): Promise<boolean>;
+  /** Whether the worker was asked to stop (it checks with its heartbeat). */
+  workerStopRequested(id: string): Promise<boolean>;
   listWorkers(): Promise<WorkerInfo[]>;
 
   close(): Promise<void>;

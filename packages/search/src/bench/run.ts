@@ -1,5 +1,5 @@
 import type { ParamAssignment } from "@hyperq/protocol";
-import type { Sampler, TrialView } from "../sampler.ts";
+import type { Observation, Sampler, TrialView } from "../sampler.ts";
 import type { BenchObjective } from "./functions.ts";
 
 /** One optimization run of a sampler on an objective. */
@@ -11,6 +11,8 @@ export interface RunResult {
   /** Suggestions that repeated a configuration of the history. */
   duplicates: number;
   notes: string[];
+  /** The trials run, complete with their values. */
+  trials: TrialView[];
 }
 
 export interface RunOptions {
@@ -20,6 +22,8 @@ export interface RunOptions {
   pending?: number;
   /** Clock for timing `ask`; the bench passes `performance.now`. */
   now: () => number;
+  /** A warm start: results known before the first trial (regret counts the run's own trials only). */
+  observations?: readonly Observation[];
 }
 
 /**
@@ -40,7 +44,7 @@ export function runSampler(sampler: Sampler, objective: BenchObjective, o: RunOp
   const ask = (count: number): void => {
     const numbers = Array.from({ length: count }, (_, i) => trials.length + i);
     const t0 = o.now();
-    const r = sampler.ask({ space: objective.space, trials, seed: o.seed, trialNumbers: numbers, budget: o.budget });
+    const r = sampler.ask({ space: objective.space, trials, seed: o.seed, trialNumbers: numbers, budget: o.budget, ...(o.observations ? { observations: o.observations } : {}) });
     askMs.push(o.now() - t0);
     notes.push(...r.notes);
     r.suggestions.forEach((params: ParamAssignment, i) => {
@@ -61,5 +65,5 @@ export function runSampler(sampler: Sampler, objective: BenchObjective, o: RunOp
     regret.push(best - objective.minimum);
     if (trials.length < o.budget) ask(1);
   }
-  return { regret, askMs, duplicates, notes };
+  return { regret, askMs, duplicates, notes, trials };
 }

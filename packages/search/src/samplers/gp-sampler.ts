@@ -1,5 +1,5 @@
 import type { GpOptions, ParamAssignment } from "@hyperq/protocol";
-import type { AskRequest, AskResult, Sampler } from "../sampler.ts";
+import type { AskRequest, AskResult, Sampler, TrialView } from "../sampler.ts";
 import { configKey, SearchSpaceTransform } from "../transform.ts";
 import { createRng, STREAM, type Rng } from "../rng.ts";
 import { latinHypercube, ScrambledHalton } from "../qmc.ts";
@@ -7,7 +7,7 @@ import { fitOutputWarp } from "../gp/warping.ts";
 import { DEFAULT_GP_BOUNDS, fitHyperparams, GaussianProcess, hyperparamsToTheta, type GpHyperparams, type LengthscalePrior } from "../gp/regressor.ts";
 import { LogExpectedImprovement, NegativeLowerConfidenceBound, type Acquisition } from "../gp/acquisition.ts";
 import { optimizeAcquisition } from "../gp/optimize-acquisition.ts";
-import { isPending, observedValue, takenKeys } from "./history.ts";
+import { fullHistory, isPending, observedValue, takenKeys } from "./history.ts";
 import { nthUnusedGridPoint } from "./grid-sampler.ts";
 
 /** Tuning knobs beyond the sweep spec's `gp` options; the defaults are what the benchmark measured. */
@@ -163,7 +163,9 @@ export class GpSampler implements Sampler {
 
   ask(req: AskRequest): AskResult {
     const tf = new SearchSpaceTransform(req.space);
-    const taken = takenKeys(req.trials);
+    // Observations from elsewhere (a warm start) count as finished trials, initial design included.
+    const history = fullHistory(req);
+    const taken = takenKeys(history);
     const notes: string[] = [];
     const suggestions: ParamAssignment[] = [];
     const searched = tf.params.filter((p) => p.width > 0).length;
@@ -174,7 +176,7 @@ export class GpSampler implements Sampler {
     // whose outcome is unknown, are kept at a distance.
     const observed: Float64Array[] = [];
     const pendingPts: Float64Array[] = [];
-    for (const t of req.trials) (isPending(t) ? pendingPts : observed).push(tf.encode(t.params));
+    for (const t of history) (isPending(t) ? pendingPts : observed).push(tf.encode(t.params));
     let model: Model | undefined;
     let modelTried = false;
     let design: Float64Array[] | undefined;
@@ -201,7 +203,7 @@ export class GpSampler implements Sampler {
 
     for (let i = 0; i < req.trialNumbers.length; i++) {
       const number = req.trialNumbers[i] as number;
-      const ordinal = req.trials.length + i;
+      const ordinal = history.length + i;
       let u: Float64Array | undefined;
       if (tf.dim === 0) {
         u = new Float64Array(0);
@@ -215,7 +217,7 @@ export class GpSampler implements Sampler {
       } else {
         if (!modelTried) {
           modelTried = true;
-          model = this.buildModel(req, tf, notes);
+          model = this.buildModel(req, history, tf, notes);
         }
         if (model) {
           const m = model;
@@ -270,10 +272,10 @@ export class GpSampler implements Sampler {
     return undefined;
   }
 
-  private buildModel(req: AskRequest, tf: SearchSpaceTransform, notes: string[]): Model | undefined {
+  private buildModel(req: AskRequest, history: readonly TrialView[], tf: SearchSpaceTransform, notes: string[]): Model | undefined {
     const obs: { x: Float64Array; v: number | "worst"; number: number }[] = [];
     const pending: Float64Array[] = [];
-    for (const t of req.trials) {
+    for (const t of history) {
       if (isPending(t)) pending.push(tf.encode(t.params));
       else {
         const v = observedValue(t);

@@ -3,7 +3,7 @@ import type { AskRequest, AskResult, Sampler } from "../sampler.ts";
 import { configKey } from "../transform.ts";
 import { createRng, hashKeys, STREAM } from "../rng.ts";
 import { SearchSpaceError } from "../errors.ts";
-import { takenKeys } from "./history.ts";
+import { fullHistory, takenKeys } from "./history.ts";
 
 /**
  * Grid search: the full product of every parameter's values (integer ranges enumerated by step),
@@ -18,7 +18,7 @@ export class GridSampler implements Sampler {
 
   ask(req: AskRequest): AskResult {
     const grid = new LazyGrid(req.space, req.seed);
-    const taken = takenKeys(req.trials);
+    const taken = takenKeys(fullHistory(req));
     const suggestions: ParamAssignment[] = [];
     const notes: string[] = [];
     for (let i = 0; i < grid.size && suggestions.length < req.trialNumbers.length; i++) {

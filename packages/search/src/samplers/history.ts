@@ -1,4 +1,4 @@
-import type { TrialView } from "../sampler.ts";
+import type { AskRequest, TrialView } from "../sampler.ts";
 import { configKey } from "../transform.ts";
 
 /** Keys of every configuration in the history (pending and finished): none may be suggested again. */
@@ -29,4 +29,14 @@ export function observedValue(t: TrialView): number | "worst" | undefined {
     case "failed":
       return "worst";
   }
+}
+
+/**
+ * The history a sampler models: the request's observations (as complete trials numbered −1, −2, …)
+ * followed by the sweep's own trials.
+ */
+export function fullHistory(req: Pick<AskRequest, "trials" | "observations">): readonly TrialView[] {
+  if (!req.observations?.length) return req.trials;
+  const seen: TrialView[] = req.observations.map((o, i) => ({ number: -1 - i, state: "complete", params: o.params, value: o.value }));
+  return [...seen, ...req.trials];
 }

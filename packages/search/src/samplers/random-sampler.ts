@@ -2,7 +2,7 @@ import type { ParamAssignment } from "@hyperq/protocol";
 import type { AskRequest, AskResult, Sampler } from "../sampler.ts";
 import { configKey, SearchSpaceTransform } from "../transform.ts";
 import { createRng, STREAM } from "../rng.ts";
-import { takenKeys } from "./history.ts";
+import { fullHistory, takenKeys } from "./history.ts";
 import { nthUnusedGridPoint } from "./grid-sampler.ts";
 
 /** Redraws before a finite space is treated as nearly full and its unused points enumerated. */
@@ -20,7 +20,7 @@ export class RandomSampler implements Sampler {
 
   ask(req: AskRequest): AskResult {
     const tf = new SearchSpaceTransform(req.space);
-    const taken = takenKeys(req.trials);
+    const taken = takenKeys(fullHistory(req));
     const suggestions: ParamAssignment[] = [];
     const notes: string[] = [];
     for (const number of req.trialNumbers) {

@@ -8,8 +8,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { isParamActive, searchSpaceSchema, type ParamAssignment, type SearchSpace } from "@hyperq/protocol";
-import type { Sampler, TrialView } from "../sampler.ts";
+import type { Observation, Sampler, TrialView } from "../sampler.ts";
 import { configKey } from "../transform.ts";
+import { InitialConfigsSampler } from "../samplers/initial-configs.ts";
 
 /** A mixed space: log floats, stepped and log ints, numeric and string categoricals, a fixed value, conditions. */
 export const MIXED_SPACE: SearchSpace = searchSpaceSchema.parse({
@@ -153,6 +154,34 @@ export function samplerConformanceSuite(label: string, make: () => Sampler, o: C
       const r = make().ask({ space, trials, seed: 9, trialNumbers: [8, 9], budget: 20 });
       expect(r.suggestions).toHaveLength(2);
       for (const p of r.suggestions) expect(assignmentProblems(space, p)).toEqual([]);
+    });
+
+    it("runs initial configurations first, in order, then goes on without repeating them", () => {
+      const given = runSequential(make(), space, 99, 3).map((t) => t.params);
+      // A configuration given twice runs once.
+      const sampler = new InitialConfigsSampler(make(), [given[0]!, given[1]!, given[0]!, given[2]!]);
+      const trials = runSequential(sampler, space, 4, 7);
+      expect(trials.slice(0, 3).map((t) => t.params)).toEqual(given);
+      expect(new Set(trials.map((t) => configKey(t.params))).size).toBe(7);
+      for (const t of trials) expect(assignmentProblems(space, t.params)).toEqual([]);
+      // Asked in one batch, with the first already run: the rest of the given ones come first.
+      const batch = sampler.ask({ space, trials: trials.slice(0, 1), seed: 4, trialNumbers: [1, 2, 3], budget: 10 });
+      expect(batch.suggestions.slice(0, 2)).toEqual(given.slice(1));
+    });
+
+    it("takes observations from elsewhere into its history and never suggests them again", () => {
+      const observations: Observation[] = runSequential(make(), space, 21, 6).map((t) => ({ params: t.params, value: t.value! }));
+      const r = make().ask({ space, trials: [], seed: 21, trialNumbers: [0, 1, 2, 3], budget: 10, observations });
+      expect(r.suggestions).toHaveLength(4);
+      const known = new Set(observations.map((o) => configKey(o.params)));
+      for (const p of r.suggestions) {
+        expect(assignmentProblems(space, p)).toEqual([]);
+        expect(known.has(configKey(p))).toBe(false);
+      }
+      const tiny: SearchSpace = searchSpaceSchema.parse({ a: [1, 2, 3], b: ["x", "y"] });
+      const all = runSequential(make(), tiny, 2, 6).map((t) => ({ params: t.params, value: t.value! }));
+      const left = make().ask({ space: tiny, trials: [], seed: 2, trialNumbers: [0], budget: 3, observations: all.slice(0, 5) });
+      expect(left.suggestions).toEqual([all[5]!.params]);
     });
 
     it("never repeats a configuration of a small finite space, then reports it exhausted", () => {
