@@ -11,10 +11,21 @@ const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
 };
 
-/** Validates a spec (and its dataset) without touching Redis; throws a UsageError listing every problem. */
+/** Warnings already shown: `launch` checks its spec twice (before and after connecting). */
+const warned = new Set<string>();
+
+/**
+ * Validates a spec (and its dataset) without touching Redis; throws a UsageError listing every
+ * problem. Warnings (the launch goes on) go to stderr, one line each, once per process.
+ */
 export async function checkSpec(specPath: string, id?: string) {
   const check = await checkLaunchFile(specPath, id === undefined ? {} : { id });
   if (!check.ok) throw new UsageError(`invalid sweep spec ${specPath}:\n${formatIssues(check.issues)}`);
+  for (const w of check.plan.warnings) {
+    if (warned.has(w)) continue;
+    warned.add(w);
+    process.stderr.write(`hyperq: ${w}\n`);
+  }
   return check.plan;
 }
 

@@ -19,6 +19,8 @@ export interface LaunchPlan {
   budget: number;
   /** A user dataset file to store in Redis (workers elsewhere read it from there). */
   blob?: { hash: string; text: string };
+  /** One-line notes for the user that do not stop the launch (e.g. the dataset lies outside the spec's folder). */
+  warnings: string[];
 }
 
 export type LaunchCheck = { ok: true; plan: LaunchPlan } | { ok: false; issues: SpecIssue[] };
@@ -59,8 +61,10 @@ export async function checkLaunch(specText: string, specDir: string, opts: { id?
     return { ok: false, issues: [{ path: "id", message: `sweep ids match ${SWEEP_ID_PATTERN}, but got ${JSON.stringify(opts.id)}` }] };
   }
   let blob: LaunchPlan["blob"];
+  const warnings: string[] = [];
   try {
-    const { text, file } = readDatasetSource(spec.dataset, specDir);
+    const { text, file, warnings: fileWarnings } = readDatasetSource(spec.dataset, specDir);
+    warnings.push(...fileWarnings);
     const prepared = prepareDataset(spec.dataset, text, file);
     checkWindowsFit(prepared, maxSeqLen(spec));
     if (spec.dataset.path !== undefined) {
@@ -73,7 +77,7 @@ export async function checkLaunch(specText: string, specDir: string, opts: { id?
   }
   const size = spec.method === "grid" ? gridSize(spec.space) : Infinity;
   const budget = Math.min(spec.budget ?? size, size);
-  const plan: LaunchPlan = { id: opts.id ?? newSweepId(spec.name), spec, budget };
+  const plan: LaunchPlan = { id: opts.id ?? newSweepId(spec.name), spec, budget, warnings };
   if (blob) plan.blob = blob;
   return { ok: true, plan };
 }

@@ -181,7 +181,9 @@ export function parseSweepSpecText(text: string): ParseResult<SweepSpec> {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    return { ok: false, issues: [{ path: "(file)", message: `not valid YAML or JSON: ${(e as Error).message}` }] };
+    // The parser quotes the offending lines under its message; keep only "… at line L, column C".
+    const message = (e as Error).message.split(/:?\n/)[0] ?? "";
+    return { ok: false, issues: [{ path: "(file)", message: `not valid YAML or JSON: ${message}` }] };
   }
   return parseSweepSpec(doc);
 }

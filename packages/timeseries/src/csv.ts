@@ -1,4 +1,5 @@
 import { DatasetError } from "./errors.ts";
+import { quoteCell } from "./quote.ts";
 
 /** A delimited text file split into fields; nothing is interpreted yet. */
 export interface DelimitedTable {
@@ -31,7 +32,7 @@ export function parseDelimited(text: string, file: string): DelimitedTable {
     if (name === "") throw new DatasetError({ file, row: first.line, rule: `every column needs a name, but column ${i + 1} of the header is empty` });
     const prev = seen.get(name);
     if (prev !== undefined) {
-      throw new DatasetError({ file, column: name, row: first.line, rule: `column names must be unique, but columns ${prev + 1} and ${i + 1} are both "${name}"` });
+      throw new DatasetError({ file, column: name, row: first.line, rule: `column names must be unique, but columns ${prev + 1} and ${i + 1} are both ${quoteCell(name)}` });
     }
     seen.set(name, i);
   });

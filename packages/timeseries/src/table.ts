@@ -1,6 +1,7 @@
 import type { DatasetSpec, MissingPolicy } from "@hyperq/protocol";
 import type { DelimitedTable } from "./csv.ts";
 import { DatasetError } from "./errors.ts";
+import { describeColumns, quoteCell } from "./quote.ts";
 import { BUNDLED_DATASET_FILES } from "./source.ts";
 
 /** The columns a spec uses, with the defaults filled in. */
@@ -71,18 +72,18 @@ export function parseDateCell(cell: string): number | undefined {
 /** Fills the spec's column defaults and checks that every named column exists and is numeric. */
 export function resolveColumns(spec: DatasetSpec, table: DelimitedTable, file: string): ResolvedColumns {
   const has = new Set(table.header);
-  const available = table.header.map((h) => `"${h}"`).join(", ");
+  const available = describeColumns(table.header);
   const requireColumn = (column: string, field: string, defaulted = false): void => {
     if (!has.has(column)) {
       const what = defaulted ? `\`${field}\` defaults to "${column}", but the file has no such column` : `\`${field}\` names a column the file does not have`;
-      throw new DatasetError({ file, column, rule: `${what}; its columns are ${available}` });
+      throw new DatasetError({ file, column, rule: `${what}; ${available}` });
     }
   };
   const dateColumn = spec.dateColumn ?? "date";
   requireColumn(dateColumn, "dateColumn", spec.dateColumn === undefined);
   const target = spec.target ?? (spec.name !== undefined ? BUNDLED_DATASET_FILES[spec.name].target : undefined);
   if (target === undefined) {
-    throw new DatasetError({ file, column: "target", rule: `\`target\` is required for a user file; pick one of ${available}` });
+    throw new DatasetError({ file, column: "target", rule: `\`target\` is required for a user file; ${available}` });
   }
   requireColumn(target, "target", spec.target === undefined);
   if (target === dateColumn) throw new DatasetError({ file, column: target, rule: "`target` must differ from `dateColumn`" });
@@ -129,7 +130,7 @@ export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missin
     if (k === undefined) {
       const rule = cell.trim() === ""
         ? "every row needs a date, but this one is empty"
-        : `dates must look like 2000-01-31 (optionally with a time), an integer time step, or anything Date.parse reads, but got ${JSON.stringify(cell)}`;
+        : `dates must look like 2000-01-31 (optionally with a time), an integer time step, or anything Date.parse reads, but got ${quoteCell(cell)}`;
       throw new DatasetError({ file, column: cols.dateColumn, row: table.lines[r], rule });
     }
     keys[r] = k;
@@ -145,7 +146,7 @@ export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missin
         file,
         column: cols.dateColumn,
         row: table.lines[later],
-        rule: `dates must be unique, but ${JSON.stringify(table.rows[later]?.[dateIdx])} also appears on line ${table.lines[earlier]}`,
+        rule: `dates must be unique, but ${quoteCell(table.rows[later]?.[dateIdx] ?? "")} also appears on line ${table.lines[earlier]}`,
       });
     }
   }
@@ -162,7 +163,7 @@ export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missin
       const v = parseNumberCell(cell);
       if (v === undefined || (!Number.isFinite(v) && !Number.isNaN(v))) {
         const role = column === cols.target ? "the target" : "a feature";
-        throw new DatasetError({ file, column, row: table.lines[r], rule: `${role} column must be numeric, but got ${JSON.stringify(cell)}` });
+        throw new DatasetError({ file, column, row: table.lines[r], rule: `${role} column must be numeric, but got ${quoteCell(cell)}` });
       }
       out[position[r] ?? 0] = v;
     }
