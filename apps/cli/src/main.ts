@@ -10,7 +10,7 @@ import { startWorker } from "@hyperq/worker";
 import { connectRedis } from "@hyperq/store";
 import { UsageError, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
-import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
+import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers, trialsText } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
 
 function int(name: string, min: number) {
@@ -54,7 +54,7 @@ export function buildProgram(config: Config): Command {
     .description("check a sweep spec and its dataset without storing anything")
     .action(async (spec: string) => {
       const plan = await checkSpec(spec);
-      process.stdout.write(`ok: ${plan.spec.method} search, ${plan.budget} trials, dataset ${plan.spec.dataset.name ?? plan.spec.dataset.path}\n`);
+      process.stdout.write(`ok: ${plan.spec.method} search, ${trialsText(plan.spec, plan.budget)}, dataset ${plan.spec.dataset.name ?? plan.spec.dataset.path}\n`);
     });
   sweep.command("list").description("every sweep, newest first").action(() => withStore(config, printSweeps));
   sweep.command("status <sweep>").action((id: string) => withStore(config, (s) => printStatus(s, id)));

@@ -32,7 +32,7 @@ function hyperq(args: string[]): Promise<{ code: number | null; out: string; std
 
 function spec(name: string, datasetPath: string): string {
   const file = join(specs, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\nmethod: random\nbudget: 2\nepochs: 1\ndataset: { path: ${JSON.stringify(datasetPath)}, target: v }\nspace: { hidden_size: [8], seq_len: 3 }\n`);
+  writeFileSync(file, `name: ${name}\nmethod: random\nbudget: 2\nepochs: 1\ndataset: { path: ${JSON.stringify(datasetPath)}, target: v }\nspace: { hidden_size: [8, 16], seq_len: 3 }\n`);
   return file;
 }
 

@@ -12,5 +12,5 @@ export { Coordinator, toTrialView } from "./coordinator.ts";
 export type { CoordinatorOptions } from "./coordinator.ts";
 export { TrialQueue } from "./trial-queue.ts";
 export type { TrialQueueOptions, JobStatus } from "./trial-queue.ts";
-export { checkLaunch, checkLaunchFile, launchSweep, maxSeqLen, newSweepId } from "./launch.ts";
+export { budgetNote, checkLaunch, checkLaunchFile, launchSweep, maxSeqLen, newSweepId, spaceSize } from "./launch.ts";
 export type { LaunchPlan, LaunchCheck } from "./launch.ts";

@@ -43,6 +43,20 @@ export function maxSeqLen(spec: SweepSpec): number {
   }
 }
 
+/** Distinct configurations the space holds: finite when no parameter is a float range. */
+export function spaceSize(spec: SweepSpec): number {
+  return Object.values(spec.space).some((p) => p.type === "float") ? Infinity : gridSize(spec.space);
+}
+
+/**
+ * "3 trials asked, the space has 2" when a sweep's budget was cut to its space's size (what
+ * launch and the summaries say); `undefined` when it runs what was asked.
+ */
+export function budgetNote(spec: SweepSpec, budget: number): string | undefined {
+  if (spec.budget === undefined || spec.budget <= budget) return undefined;
+  return `${spec.budget} trials asked, the space has ${budget}`;
+}
+
 export function newSweepId(name: string): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "sweep";
   return `${slug}-${randomBytes(3).toString("hex")}`;
@@ -75,7 +89,7 @@ export async function checkLaunch(specText: string, specDir: string, opts: { id?
   } catch (e) {
     return { ok: false, issues: [{ path: "dataset", message: (e as Error).message }] };
   }
-  const size = spec.method === "grid" ? gridSize(spec.space) : Infinity;
+  const size = spaceSize(spec);
   const budget = Math.min(spec.budget ?? size, size);
   const plan: LaunchPlan = { id: opts.id ?? newSweepId(spec.name), spec, budget, warnings };
   if (blob) plan.blob = blob;

@@ -55,7 +55,7 @@ describe("dataset files: what the launcher refuses to read", () => {
 
 describe("dataset errors never echo the file beyond the offending cell", () => {
   const secret = "hq-secret-7f3a9c";
-  const environ = `PATH=/usr/bin\0REDIS_PASSWORD=${secret}\0HOME=/root\0`;
+  const environ = `PATH=/usr/bin\0REDIS_PASSWORD=${secret}\0HOME=/root\0\nLANG=C\n`;
 
   it("a file that is not a table: the missing column is named, the header is not shown", () => {
     const e = (() => {
@@ -72,7 +72,7 @@ describe("dataset errors never echo the file beyond the offending cell", () => {
   });
 
   it("a password-file line as a header is not listed; a real header is", () => {
-    const passwd = `root:x:0:0:${secret}:/root:/bin/bash\n`;
+    const passwd = `root:x:0:0:${secret}:/root:/bin/bash\ndaemon:x:1:1::/:/bin/false\n`;
     expect(() => prepareDataset(datasetSpecSchema.parse({ path: "p", target: "v" }), passwd, "p")).toThrow(/its header has 1 column \(not listed/);
     expect(() => prepareDataset(datasetSpecSchema.parse({ path: "p", target: "v" }), "day,v\n1,2\n", "p")).toThrow('its columns are "day", "v"');
   });

@@ -92,6 +92,7 @@ export function prepareDataset(spec: DatasetSpec, text: string, file: string): P
     throw new DatasetError({ file, rule: `the file's sha256 must equal the spec's \`contentHash\` ${spec.contentHash}, but it is ${hash} (the file changed since the sweep was launched)` });
   }
   const table = parseDelimited(text, file);
+  if (table.rows.length === 0) throw new DatasetError({ file, rule: "the file must have data rows below its header, but it has only the header (line 1)" });
   const cols = resolveColumns(spec, table, file);
   const series = buildSeries(table, cols, spec.missing, file);
   const n = series.dates.length;

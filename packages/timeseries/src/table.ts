@@ -99,9 +99,29 @@ export function resolveColumns(spec: DatasetSpec, table: DelimitedTable, file: s
     }
   } else {
     features = table.header.filter((h) => h !== dateColumn && isNumericColumn(table, h));
-    if (features.length === 0) throw new DatasetError({ file, rule: "`features` defaults to every numeric column, but the file has none" });
+    if (features.length === 0) throw noNumericColumn(table, [target, ...table.header.filter((h) => h !== dateColumn && h !== target)], file);
   }
   return { dateColumn, features, target };
+}
+
+/**
+ * Why no column is numeric, at the first column (the target first) that says it best: its first
+ * cell that is not a number, or that it holds no values at all.
+ */
+function noNumericColumn(table: DelimitedTable, candidates: readonly string[], file: string): DatasetError {
+  const rule = "`features` defaults to every numeric column, but none is";
+  for (const column of candidates) {
+    const c = table.header.indexOf(column);
+    const bad = table.rows.findIndex((row) => {
+      const v = parseNumberCell(row[c] ?? "");
+      return v === undefined || !(Number.isFinite(v) || Number.isNaN(v));
+    });
+    if (bad >= 0) {
+      return new DatasetError({ file, column, row: table.lines[bad], rule: `${rule}: this column must hold finite numbers, but got ${quoteCell(table.rows[bad]?.[c] ?? "")}` });
+    }
+  }
+  const first = candidates[0];
+  return new DatasetError({ file, ...(first === undefined ? {} : { column: first }), rule: `${rule}: ${first === undefined ? "the file has no column besides the dates" : "every cell of this column is missing"}` });
 }
 
 function isNumericColumn(table: DelimitedTable, column: string): boolean {
