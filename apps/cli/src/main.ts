@@ -12,6 +12,7 @@ import { UsageError, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers, trialsText } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
+import { registerDeleteCommand } from "./delete-command.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -73,6 +74,7 @@ export function buildProgram(config: Config): Command {
       if (o.format !== "csv" && o.format !== "json") throw new UsageError(`--format must be csv or json, but got ${JSON.stringify(o.format)}`);
       return withStore(config, (s) => exportTrials(s, id, o.format as "csv" | "json", o.out));
     });
+  registerDeleteCommand(sweep, config);
   sweep
     .command("evaluate <sweep>")
     .description("retrain the best trials with their seeds and score them on the held-out test part")

@@ -16,6 +16,7 @@ export type {
   LeaderboardQuery,
   LeaderboardPage,
   WorkerInfo,
+  DeleteSweepResult,
 } from "./sweep-store.ts";
 export { RedisSweepStore, connectRedis } from "./redis-store.ts";
 export type { RedisSweepStoreOptions } from "./redis-store.ts";
