@@ -8,7 +8,7 @@ import { Coordinator, TrialQueue } from "@hyperq/coordinator";
 import { startDashboard } from "@hyperq/dashboard";
 import { startWorker } from "@hyperq/worker";
 import { connectRedis } from "@hyperq/store";
-import { UsageError, loadConfig, type Config } from "./config.ts";
+import { UsageError, datasetLimit, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers, trialsText } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
@@ -45,16 +45,17 @@ export function buildProgram(config: Config): Command {
     .option("--id <id>", "choose the sweep id (default: name + random suffix)")
     .action(async (spec: string, o: { detach: boolean; id?: string }) => {
       // Everything that can be wrong with the spec is found before Redis is touched.
-      await checkSpec(spec, o.id);
+      const checks = { datasetLimit: datasetLimit(config), ...(o.id === undefined ? {} : { id: o.id }) };
+      await checkSpec(spec, checks);
       await withStore(config, async (store) => {
-        await launch(store, spec, o.id === undefined ? { detach: o.detach } : { detach: o.detach, id: o.id });
+        await launch(store, spec, { ...checks, detach: o.detach });
       });
     });
   sweep
     .command("validate <spec>")
     .description("check a sweep spec and its dataset without storing anything")
     .action(async (spec: string) => {
-      const plan = await checkSpec(spec);
+      const plan = await checkSpec(spec, { datasetLimit: datasetLimit(config) });
       process.stdout.write(`ok: ${plan.spec.method} search, ${trialsText(plan.spec, plan.budget)}, dataset ${plan.spec.dataset.name ?? plan.spec.dataset.path}\n`);
     });
   sweep.command("list").description("every sweep, newest first").action(() => withStore(config, printSweeps));

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { SingleBar } from "cli-progress";
 import { formatIssues, type SweepSpec, type SweepState } from "@hyperq/protocol";
-import { budgetNote, checkLaunchFile, launchSweep } from "@hyperq/coordinator";
+import { budgetNote, checkLaunchFile, launchSweep, type LaunchCheckOptions } from "@hyperq/coordinator";
 import { trialsToCsv, trialsToJson } from "@hyperq/dashboard";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
@@ -18,8 +18,8 @@ const warned = new Set<string>();
  * Validates a spec (and its dataset) without touching Redis; throws a UsageError listing every
  * problem. Warnings (the launch goes on) go to stderr, one line each, once per process.
  */
-export async function checkSpec(specPath: string, id?: string) {
-  const check = await checkLaunchFile(specPath, id === undefined ? {} : { id });
+export async function checkSpec(specPath: string, opts: LaunchCheckOptions = {}) {
+  const check = await checkLaunchFile(specPath, opts);
   if (!check.ok) throw new UsageError(`invalid sweep spec ${specPath}:\n${formatIssues(check.issues)}`);
   for (const w of check.plan.warnings) {
     if (warned.has(w)) continue;
@@ -29,8 +29,8 @@ export async function checkSpec(specPath: string, id?: string) {
   return check.plan;
 }
 
-export async function launch(store: SweepStore, specPath: string, opts: { detach: boolean; id?: string; quiet?: boolean }): Promise<SweepRecord> {
-  const plan = await checkSpec(specPath, opts.id);
+export async function launch(store: SweepStore, specPath: string, opts: LaunchCheckOptions & { detach: boolean; quiet?: boolean }): Promise<SweepRecord> {
+  const plan = await checkSpec(specPath, opts);
   const sweep = await launchSweep(store, plan);
   out(sweep.id);
   if (!opts.quiet) {

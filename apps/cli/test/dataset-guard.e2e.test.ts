@@ -4,7 +4,7 @@
  * since every check runs before the CLI connects.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,10 +17,10 @@ const specs = join(dir, "specs");
 mkdirSync(specs);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function hyperq(args: string[]): Promise<{ code: number | null; out: string; stderr: string }> {
+function hyperq(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; stderr: string }> {
   return new Promise((done) => {
     // The secret sits in the child's environment, where /proc/self/environ would show it.
-    const env = { ...process.env, REDIS_URL: "redis://127.0.0.1:1", HYPERQ_TEST_TOKEN: SECRET };
+    const env = { ...process.env, REDIS_URL: "redis://127.0.0.1:1", HYPERQ_TEST_TOKEN: SECRET, ...extraEnv };
     const p = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -51,6 +51,18 @@ describe("hyperq and dataset paths that are not datasets", () => {
     const r = await hyperq(["sweep", "validate", spec("zero", "zero.csv")]);
     expect(r.code).toBe(2);
     expect(r.out).toContain("a dataset must be a regular data file, but this one lies under /dev, a system folder (it resolves to /dev/zero)");
+  });
+
+  it("refuses a file over HYPERQ_MAX_DATASET_MB, naming the limit and the file's size", async () => {
+    const big = join(specs, "big.csv");
+    writeFileSync(big, "date,v\n");
+    truncateSync(big, 3 * 1024 * 1024); // sparse
+    const r = await hyperq(["sweep", "validate", spec("big", "big.csv")], { HYPERQ_MAX_DATASET_MB: "2" });
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`${big}: a dataset file may hold at most 2 MiB (2097152 bytes) (the limit HYPERQ_MAX_DATASET_MB=2), but this one holds 3 MiB (3145728 bytes)`);
+    const bad = await hyperq(["sweep", "validate", spec("big", "big.csv")], { HYPERQ_MAX_DATASET_MB: "lots" });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("HYPERQ_MAX_DATASET_MB");
   });
 
   it("warns on stderr, once, when the dataset lies outside the spec's folder, and goes on", async () => {

@@ -13,4 +13,4 @@ export type { CoordinatorOptions } from "./coordinator.ts";
 export { TrialQueue } from "./trial-queue.ts";
 export type { TrialQueueOptions, JobStatus } from "./trial-queue.ts";
 export { budgetNote, checkLaunch, checkLaunchFile, launchSweep, maxSeqLen, newSweepId, spaceSize } from "./launch.ts";
-export type { LaunchPlan, LaunchCheck } from "./launch.ts";
+export type { LaunchPlan, LaunchCheck, LaunchCheckOptions } from "./launch.ts";

@@ -9,7 +9,7 @@ import {
   type SweepSpec,
 } from "@hyperq/protocol";
 import { gridSize } from "@hyperq/search";
-import { checkWindowsFit, contentHash, prepareDataset, readDatasetSource } from "@hyperq/timeseries";
+import { checkWindowsFit, contentHash, prepareDataset, readDatasetSource, type DatasetSizeLimit } from "@hyperq/timeseries";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 
 /** A spec that passed every check, ready to store. */
@@ -21,6 +21,13 @@ export interface LaunchPlan {
   blob?: { hash: string; text: string };
   /** One-line notes for the user that do not stop the launch (e.g. the dataset lies outside the spec's folder). */
   warnings: string[];
+}
+
+export interface LaunchCheckOptions {
+  /** The sweep id to use (default: the name and a random suffix). */
+  id?: string;
+  /** Bound on a user dataset file's size (default 64 MiB), checked before the file is read. */
+  datasetLimit?: DatasetSizeLimit;
 }
 
 export type LaunchCheck = { ok: true; plan: LaunchPlan } | { ok: false; issues: SpecIssue[] };
@@ -67,7 +74,7 @@ export function newSweepId(name: string): string {
  * (file readable, columns present, values numeric, series long enough for the largest window).
  * Returns one issue per problem, each naming the field and the rule.
  */
-export async function checkLaunch(specText: string, specDir: string, opts: { id?: string } = {}): Promise<LaunchCheck> {
+export async function checkLaunch(specText: string, specDir: string, opts: LaunchCheckOptions = {}): Promise<LaunchCheck> {
   const parsed = parseSweepSpecText(specText);
   if (!parsed.ok) return parsed;
   const spec = parsed.value;
@@ -77,7 +84,7 @@ export async function checkLaunch(specText: string, specDir: string, opts: { id?
   let blob: LaunchPlan["blob"];
   const warnings: string[] = [];
   try {
-    const { text, file, warnings: fileWarnings } = readDatasetSource(spec.dataset, specDir);
+    const { text, file, warnings: fileWarnings } = readDatasetSource(spec.dataset, specDir, opts.datasetLimit);
     warnings.push(...fileWarnings);
     const prepared = prepareDataset(spec.dataset, text, file);
     checkWindowsFit(prepared, maxSeqLen(spec));
@@ -96,7 +103,7 @@ export async function checkLaunch(specText: string, specDir: string, opts: { id?
   return { ok: true, plan };
 }
 
-export async function checkLaunchFile(specPath: string, opts: { id?: string } = {}): Promise<LaunchCheck> {
+export async function checkLaunchFile(specPath: string, opts: LaunchCheckOptions = {}): Promise<LaunchCheck> {
   let text: string;
   try {
     text = await readFile(specPath, "utf8");

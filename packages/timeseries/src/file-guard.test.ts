@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -50,6 +50,21 @@ describe("dataset files: what the launcher refuses to read", () => {
     expect(got.warnings).toEqual([`warning: dataset ${join(root, "outside.csv")} lies outside the spec's folder ${specDir}; make sure it is the file you mean to upload`]);
     writeFileSync(join(specDir, "inside.csv"), "date,v\n");
     expect(readDatasetSource(datasetSpecSchema.parse({ path: "inside.csv", target: "v" }), specDir).warnings).toEqual([]);
+  });
+});
+
+describe("dataset size limit", () => {
+  it("refuses a file over the limit by its size, before reading it, naming limit and size", () => {
+    const big = join(specDir, "big.csv");
+    writeFileSync(big, "date,v\n");
+    truncateSync(big, 100 * 1024 * 1024); // sparse: 100 MiB on paper, nothing on disk
+    expect(refusal("big.csv").rule).toBe("a dataset file may hold at most 64 MiB (67108864 bytes), but this one holds 100 MiB (104857600 bytes)");
+    const spec = datasetSpecSchema.parse({ path: "small.csv", target: "v" });
+    writeFileSync(join(specDir, "small.csv"), "date,v\n".padEnd(3000, "\n"));
+    expect(() => readDatasetSource(spec, specDir, { maxBytes: 2048, hint: "the limit X=0.002" })).toThrow(
+      `${join(specDir, "small.csv")}: a dataset file may hold at most 2048 bytes (the limit X=0.002), but this one holds 3000 bytes`,
+    );
+    expect(readDatasetSource(spec, specDir, { maxBytes: 3000 }).text.length).toBe(3000);
   });
 });
 

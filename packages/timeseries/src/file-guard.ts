@@ -5,6 +5,17 @@ import { DatasetError } from "./errors.ts";
 /** Folders whose files are kernel or device views, never datasets (`/proc/self/environ` holds secrets). */
 const SYSTEM_ROOTS = ["/proc", "/sys", "/dev"];
 
+/** Largest user dataset file read by default: 64 MiB. */
+export const DEFAULT_MAX_DATASET_BYTES = 64 * 1024 * 1024;
+
+/** The bound on a user dataset file's size, checked with `stat` before the file is read. */
+export interface DatasetSizeLimit {
+  /** @defaultValue {@link DEFAULT_MAX_DATASET_BYTES} */
+  maxBytes?: number;
+  /** How to raise it, for the message (e.g. "set HYPERQ_MAX_DATASET_MB to raise it"). */
+  hint?: string;
+}
+
 /** What {@link inspectDatasetFile} found: the file to read and what the user should hear about it. */
 export interface DatasetFileCheck {
   /** The path after every symlink is resolved: what is actually read. */
@@ -19,12 +30,13 @@ export interface DatasetFileCheck {
  * Checks a user dataset path before a byte of it is read. Symlinks are resolved first, so a link
  * is judged by its target. Refused: anything that is not a regular file (devices, FIFOs, sockets,
  * folders) and any file under `/proc`, `/sys` or `/dev`. A file outside `baseDir` (the spec's
- * folder) is allowed, with a warning.
+ * folder) is allowed, with a warning. A file larger than `limit.maxBytes` is refused, naming the
+ * limit and the file's size.
  *
  * @param abs the path as the spec resolves it (named in messages as `file`)
  * @throws DatasetError naming the file and the rule; the message never holds the file's contents.
  */
-export function inspectDatasetFile(abs: string, baseDir: string, file: string = abs): DatasetFileCheck {
+export function inspectDatasetFile(abs: string, baseDir: string, limit: DatasetSizeLimit = {}, file: string = abs): DatasetFileCheck {
   let real: string;
   let st: Stats;
   try {
@@ -41,6 +53,11 @@ export function inspectDatasetFile(abs: string, baseDir: string, file: string = 
   }
   if (!st.isFile()) {
     throw new DatasetError({ file, rule: `a dataset must be a regular file, but this one is ${fileKind(st)}${via}` });
+  }
+  const maxBytes = limit.maxBytes ?? DEFAULT_MAX_DATASET_BYTES;
+  if (st.size > maxBytes) {
+    const hint = limit.hint === undefined ? "" : ` (${limit.hint})`;
+    throw new DatasetError({ file, rule: `a dataset file may hold at most ${formatMiB(maxBytes)}${hint}, but this one holds ${formatMiB(st.size)}` });
   }
   const warnings: string[] = [];
   const base = safeRealpath(baseDir);
@@ -66,4 +83,11 @@ function fileKind(st: Stats): string {
   if (st.isFIFO()) return "a FIFO (named pipe)";
   if (st.isSocket()) return "a socket";
   return "not a regular file";
+}
+
+/** Bytes for messages: "64 MiB (67108864 bytes)", "214.3 MiB (…)", "3000 bytes". */
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (mib < 1) return `${bytes} bytes`;
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB (${bytes} bytes)`;
 }

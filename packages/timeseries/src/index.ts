@@ -20,6 +20,8 @@
  */
 export { DatasetError } from "./errors.ts";
 export { readDatasetSource, contentHash, bundledDatasetPath, BUNDLED_DATASET_FILES } from "./source.ts";
+export { inspectDatasetFile, DEFAULT_MAX_DATASET_BYTES } from "./file-guard.ts";
+export type { DatasetFileCheck, DatasetSizeLimit } from "./file-guard.ts";
 export { parseDelimited } from "./csv.ts";
 export type { DelimitedTable } from "./csv.ts";
 export {

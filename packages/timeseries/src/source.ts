@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type { BundledDatasetName, DatasetSpec } from "@hyperq/protocol";
 import { DatasetError } from "./errors.ts";
-import { inspectDatasetFile } from "./file-guard.ts";
+import { inspectDatasetFile, type DatasetSizeLimit } from "./file-guard.ts";
 
 /** Where each bundled dataset lives in `vega-datasets`, and its defaults. */
 export const BUNDLED_DATASET_FILES: Readonly<Record<BundledDatasetName, { file: string; target: string }>> = {
@@ -41,11 +41,11 @@ export function bundledDatasetPath(name: BundledDatasetName): string {
  * `baseDir` (the spec file's folder). `file` names it in errors: `vega-datasets/data/…` for a
  * bundled dataset, the absolute path otherwise. A user file is checked before it is read (see
  * {@link inspectDatasetFile}: no devices, FIFOs or `/proc` files; a warning when it lies outside
- * `baseDir`).
+ * `baseDir`; refused when larger than `limit`).
  *
  * @throws DatasetError when the file is refused or cannot be read.
  */
-export function readDatasetSource(spec: DatasetSpec, baseDir: string): { text: string; file: string; warnings: string[] } {
+export function readDatasetSource(spec: DatasetSpec, baseDir: string, limit: DatasetSizeLimit = {}): { text: string; file: string; warnings: string[] } {
   let abs: string;
   let file: string;
   let warnings: string[] = [];
@@ -54,7 +54,7 @@ export function readDatasetSource(spec: DatasetSpec, baseDir: string): { text: s
     file = `vega-datasets/${BUNDLED_DATASET_FILES[spec.name].file}`;
   } else if (spec.path !== undefined) {
     file = resolve(baseDir, spec.path);
-    const checked = inspectDatasetFile(file, baseDir);
+    const checked = inspectDatasetFile(file, baseDir, limit);
     abs = checked.real;
     warnings = checked.warnings;
   } else {
