@@ -22,8 +22,8 @@ export { DatasetError } from "./errors.ts";
 export { readDatasetSource, contentHash, bundledDatasetPath, BUNDLED_DATASET_FILES } from "./source.ts";
 export { inspectDatasetFile, DEFAULT_MAX_DATASET_BYTES } from "./file-guard.ts";
 export type { DatasetFileCheck, DatasetSizeLimit } from "./file-guard.ts";
-export { parseDelimited } from "./csv.ts";
-export type { DelimitedTable } from "./csv.ts";
+export { parseDelimited, readColumns } from "./csv.ts";
+export type { DelimitedTable, ColumnTable, NumericColumn } from "./csv.ts";
 export {
   prepareDataset,
   prepareDatasetCached,
