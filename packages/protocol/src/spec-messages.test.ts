@@ -53,3 +53,13 @@ space:
     ]);
   });
 });
+
+describe("the cross-field rules read a broken spec without throwing", () => {
+  it("null, scalars, lists and fields of the wrong type give issues, not exceptions", () => {
+    for (const doc of ["null", "5", "[1]", "{ method: grid, space: null, training: x, pruner: 5 }", "{ method: grid, space: { a: null, hidden_size: { type: int } } }"]) {
+      const r = parseSweepSpecText(doc);
+      expect(r.ok).toBe(false);
+    }
+    expect(issues("null")).toEqual(["(root): Invalid input: expected object, received null"]);
+  });
+});

@@ -91,7 +91,7 @@ const sweepBaseSchema = z.strictObject({
 
 export const sweepSpecSchema = sweepBaseSchema
   // Runs even when a field failed, so one pass reports every problem; hence it reads `spec` defensively.
-  .superRefine((spec, ctx) => checkSweepRules(spec, ctx), { when: () => true });
+  .superRefine((spec, ctx) => checkSweepRules(spec, ctx), { when: (payload) => isRecord(payload.value) });
 
 /**
  * The rules that span fields. `spec` may be partly invalid here (other fields' issues are reported
