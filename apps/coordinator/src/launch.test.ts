@@ -45,6 +45,15 @@ space: { hidden_size: [8, 16], num_layers: { type: int, low: 1, high: 3 }, seq_l
     expect(cont.ok && [cont.plan.budget, budgetNote(cont.plan.spec, cont.plan.budget)]).toEqual([3, undefined]);
   });
 
+  it("reports the dataset's problem beside the spec's, in one report", async () => {
+    const r = await checkLaunch(`name: m\nmethod: random\nepochs: 0\ndataset: { path: series.csv, target: price }\nspace: { hidden_size: [8, 8] }`, dir);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues.map((i) => i.path)).toEqual(["epochs", "space.hidden_size", "budget", "dataset"]);
+      expect(r.issues[3]?.message).toContain('column "price": `target` names a column the file does not have');
+    }
+  });
+
   it("rejects dataset problems before anything is stored, naming the file and column", async () => {
     const missing = await checkLaunch(`name: m\nmethod: random\nbudget: 2\nepochs: 1\ndataset: { path: nope.csv, target: b }\nspace: { hidden_size: [8] }`, dir);
     expect(missing.ok).toBe(false);

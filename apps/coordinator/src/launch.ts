@@ -4,7 +4,9 @@ import { readFile } from "node:fs/promises";
 import {
   DEFAULT_HYPERPARAMS,
   SWEEP_ID_PATTERN,
+  parseDatasetPart,
   parseSweepSpecText,
+  type DatasetSpec,
   type SpecIssue,
   type SweepSpec,
 } from "@hyperq/protocol";
@@ -76,7 +78,12 @@ export function newSweepId(name: string): string {
  */
 export async function checkLaunch(specText: string, specDir: string, opts: LaunchCheckOptions = {}): Promise<LaunchCheck> {
   const parsed = parseSweepSpecText(specText);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) {
+    // The dataset is checked too when its part of the spec is valid: every problem in one report.
+    const dataset = parseDatasetPart(specText);
+    const problem = dataset === undefined ? undefined : datasetProblem(dataset, specDir, opts.datasetLimit);
+    return { ok: false, issues: problem === undefined ? parsed.issues : [...parsed.issues, problem] };
+  }
   const spec = parsed.value;
   if (opts.id !== undefined && !SWEEP_ID_PATTERN.test(opts.id)) {
     return { ok: false, issues: [{ path: "id", message: `sweep ids match ${SWEEP_ID_PATTERN}, but got ${JSON.stringify(opts.id)}` }] };
@@ -101,6 +108,17 @@ export async function checkLaunch(specText: string, specDir: string, opts: Launc
   const plan: LaunchPlan = { id: opts.id ?? newSweepId(spec.name), spec, budget, warnings };
   if (blob) plan.blob = blob;
   return { ok: true, plan };
+}
+
+/** The dataset's first problem (file, columns, values), without the window check that needs the whole spec. */
+function datasetProblem(dataset: DatasetSpec, specDir: string, limit: DatasetSizeLimit | undefined): SpecIssue | undefined {
+  try {
+    const { text, file } = readDatasetSource(dataset, specDir, limit);
+    prepareDataset(dataset, text, file);
+    return undefined;
+  } catch (e) {
+    return { path: "dataset", message: (e as Error).message };
+  }
 }
 
 export async function checkLaunchFile(specPath: string, opts: LaunchCheckOptions = {}): Promise<LaunchCheck> {

@@ -41,6 +41,7 @@ export {
   zodIssues,
   parseSweepSpec,
   parseSweepSpecText,
+  parseDatasetPart,
   formatIssues,
   resolveHyperparams,
   deriveTrialSeed,

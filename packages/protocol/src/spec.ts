@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
-import { datasetSpecSchema } from "./dataset.ts";
+import { datasetSpecSchema, type DatasetSpec } from "./dataset.ts";
 import {
   DEFAULT_HYPERPARAMS,
   HYPERPARAM_NAMES,
@@ -216,6 +216,22 @@ export function parseSweepSpecText(text: string): ParseResult<SweepSpec> {
     return { ok: false, issues: [{ path: "(file)", message: `not valid YAML or JSON: ${message}` }] };
   }
   return parseSweepSpec(doc);
+}
+
+/**
+ * The `dataset` part of spec text when it is valid on its own (the bundled default when absent),
+ * so a launcher can check the file even when other fields are wrong and report every problem.
+ */
+export function parseDatasetPart(text: string): DatasetSpec | undefined {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(doc)) return undefined;
+  const r = datasetSpecSchema.safeParse(doc.dataset ?? { name: "sp500" });
+  return r.success ? r.data : undefined;
 }
 
 export function formatIssues(issues: readonly SpecIssue[]): string {
