@@ -15,6 +15,11 @@ export const configSchema = z.object({
   /** Dashboard address. Binds loopback unless told otherwise. */
   HYPERQ_DASHBOARD_HOST: z.string().default("127.0.0.1"),
   HYPERQ_DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * Launch: largest dataset file a sweep may upload, in MiB (checked before the file is read; the
+   * file is stored in Redis for every worker). @defaultValue 64
+   */
+  HYPERQ_MAX_DATASET_MB: z.coerce.number().positive("HYPERQ_MAX_DATASET_MB must be a positive number of MiB").default(64),
   /** Worker: trials at once (one sandboxed process each). */
   HYPERQ_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
   /** Worker: trial lock and stalled-check interval, ms (lower = faster recovery from dead workers). */
@@ -37,4 +42,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** A user mistake (flags, env, spec): printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+}
+
+/** The dataset size bound launch and validate apply, from {@link Config}. */
+export function datasetLimit(config: Pick<Config, "HYPERQ_MAX_DATASET_MB">): { maxBytes: number; hint: string } {
+  return { maxBytes: Math.floor(config.HYPERQ_MAX_DATASET_MB * 1024 * 1024), hint: `the limit HYPERQ_MAX_DATASET_MB=${config.HYPERQ_MAX_DATASET_MB}` };
 }

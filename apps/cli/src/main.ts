@@ -8,11 +8,12 @@ import { Coordinator, TrialQueue } from "@hyperq/coordinator";
 import { startDashboard } from "@hyperq/dashboard";
 import { startWorker } from "@hyperq/worker";
 import { connectRedis } from "@hyperq/store";
-import { UsageError, loadConfig, type Config } from "./config.ts";
+import { UsageError, datasetLimit, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
-import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
+import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers, trialsText } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
 import { registerLifecycleCommands } from "./lifecycle-commands.ts";
+import { registerDeleteCommand } from "./delete-command.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -46,17 +47,18 @@ export function buildProgram(config: Config): Command {
     .option("--warm-start <sweep>", "that sweep's finished trials enter the history as observations (overrides `warmStartFrom`)")
     .action(async (spec: string, o: { detach: boolean; id?: string; warmStart?: string }) => {
       // Everything that can be wrong with the spec is found before Redis is touched.
-      await checkSpec(spec, o.id);
+      const checks = { datasetLimit: datasetLimit(config), ...(o.id === undefined ? {} : { id: o.id }) };
+      await checkSpec(spec, checks);
       await withStore(config, async (store) => {
-        await launch(store, spec, { detach: o.detach, ...(o.id === undefined ? {} : { id: o.id }), ...(o.warmStart === undefined ? {} : { warmStart: o.warmStart }) });
+        await launch(store, spec, { ...checks, detach: o.detach, ...(o.warmStart === undefined ? {} : { warmStart: o.warmStart }) });
       });
     });
   sweep
     .command("validate <spec>")
     .description("check a sweep spec and its dataset without storing anything")
     .action(async (spec: string) => {
-      const plan = await checkSpec(spec);
-      process.stdout.write(`ok: ${plan.spec.method} search, ${plan.budget} trials, dataset ${plan.spec.dataset.name ?? plan.spec.dataset.path}\n`);
+      const plan = await checkSpec(spec, { datasetLimit: datasetLimit(config) });
+      process.stdout.write(`ok: ${plan.spec.method} search, ${trialsText(plan.spec, plan.budget)}, dataset ${plan.spec.dataset.name ?? plan.spec.dataset.path}\n`);
     });
   sweep.command("list").description("every sweep, newest first").action(() => withStore(config, printSweeps));
   sweep.command("status <sweep>").action((id: string) => withStore(config, (s) => printStatus(s, id)));
@@ -75,6 +77,7 @@ export function buildProgram(config: Config): Command {
       if (o.format !== "csv" && o.format !== "json") throw new UsageError(`--format must be csv or json, but got ${JSON.stringify(o.format)}`);
       return withStore(config, (s) => exportTrials(s, id, o.format as "csv" | "json", o.out));
     });
+  registerDeleteCommand(sweep, config);
   sweep
     .command("evaluate <sweep>")
     .description("retrain the best trials with their seeds and score them on the held-out test part")

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { SingleBar } from "cli-progress";
-import { formatIssues, type SweepState } from "@hyperq/protocol";
-import { checkLaunchFile, launchSweep } from "@hyperq/coordinator";
+import { formatIssues, type SweepSpec, type SweepState } from "@hyperq/protocol";
+import { budgetNote, checkLaunchFile, launchSweep, type LaunchCheckOptions } from "@hyperq/coordinator";
 import { trialsToCsv, trialsToJson } from "@hyperq/dashboard";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
@@ -12,20 +12,31 @@ const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
 };
 
-/** Validates a spec (and its dataset) without touching Redis; throws a UsageError listing every problem. */
-export async function checkSpec(specPath: string, id?: string) {
-  const check = await checkLaunchFile(specPath, id === undefined ? {} : { id });
+/** Warnings already shown: `launch` checks its spec twice (before and after connecting). */
+const warned = new Set<string>();
+
+/**
+ * Validates a spec (and its dataset) without touching Redis; throws a UsageError listing every
+ * problem. Warnings (the launch goes on) go to stderr, one line each, once per process.
+ */
+export async function checkSpec(specPath: string, opts: LaunchCheckOptions = {}) {
+  const check = await checkLaunchFile(specPath, opts);
   if (!check.ok) throw new UsageError(`invalid sweep spec ${specPath}:\n${formatIssues(check.issues)}`);
+  for (const w of check.plan.warnings) {
+    if (warned.has(w)) continue;
+    warned.add(w);
+    process.stderr.write(`hyperq: ${w}\n`);
+  }
   return check.plan;
 }
 
-export async function launch(store: SweepStore, specPath: string, opts: { detach: boolean; id?: string; quiet?: boolean; warmStart?: string }): Promise<SweepRecord> {
-  const plan = await checkSpec(specPath, opts.id);
+export async function launch(store: SweepStore, specPath: string, opts: LaunchCheckOptions & { detach: boolean; quiet?: boolean; warmStart?: string }): Promise<SweepRecord> {
+  const plan = await checkSpec(specPath, opts);
   await resolveWarmStart(store, plan, opts.warmStart);
   const sweep = await launchSweep(store, plan);
   out(sweep.id);
   if (!opts.quiet) {
-    process.stderr.write(`sweep ${sweep.id}: ${sweep.spec.method} search, ${sweep.budget} trials, ${sweep.spec.parallelism} in parallel, ${sweep.spec.epochs} epochs each\n`);
+    process.stderr.write(`sweep ${sweep.id}: ${sweep.spec.method} search, ${trialsText(sweep.spec, sweep.budget)}, ${sweep.spec.parallelism} in parallel, ${sweep.spec.epochs} epochs each\n`);
   }
   if (opts.detach) return sweep;
   const done = await follow(store, sweep.id);
@@ -72,6 +83,12 @@ export async function follow(store: SweepStore, sweepId: string): Promise<SweepR
   return sweep;
 }
 
+/** "2 trials", or "2 trials (3 trials asked, the space has 2)" when the space is smaller than the budget. */
+export function trialsText(spec: SweepSpec, budget: number): string {
+  const note = budgetNote(spec, budget);
+  return `${budget} trial${budget === 1 ? "" : "s"}${note === undefined ? "" : ` (${note})`}`;
+}
+
 async function mustGetSweep(store: SweepStore, id: string): Promise<SweepRecord> {
   const s = await store.getSweep(id);
   if (!s) throw new UsageError(`no sweep "${id}" (see \`hyperq sweep list\`)`);
@@ -82,7 +99,7 @@ export async function printLeaderboard(store: SweepStore, sweepId: string, limit
   const sweep = await mustGetSweep(store, sweepId);
   const page = await store.leaderboard(sweepId, { limit });
   const d = sweep.spec.dataset;
-  out(`sweep ${sweep.id} (${sweep.name}) — ${sweep.state}; ${page.total} ranked of ${sweep.budget}; dataset ${d.name ?? d.path}, target ${d.target ?? "(default)"} as ${d.targetTransform}`);
+  out(`sweep ${sweep.id} (${sweep.name}) — ${sweep.state}; ${page.total} ranked of ${trialsText(sweep.spec, sweep.budget)}; dataset ${d.name ?? d.path}, target ${d.target ?? "(default)"} as ${d.targetTransform}`);
   if (page.rows.length === 0) {
     out("no finished trials yet");
     return;
@@ -118,7 +135,7 @@ export async function printSweeps(store: SweepStore): Promise<void> {
 
 export async function printStatus(store: SweepStore, sweepId: string): Promise<void> {
   const s = await mustGetSweep(store, sweepId);
-  out(`${s.id} (${s.name}): ${s.state}, ${s.spec.method}, budget ${s.budget}, created ${s.created}`);
+  out(`${s.id} (${s.name}): ${s.state}, ${s.spec.method}, budget ${trialsText(s.spec, s.budget)}, created ${s.created}`);
   out(`trials: ${Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   out(`best: ${s.best ? `trial ${s.best.trial}, val loss ${fmtNum(s.best.valLoss)}` : "—"}`);
   if (s.warmStart) out(`warm start: ${s.warmStart.observations} observations from sweep ${s.warmStart.from} (in the sampler's history, not re-run)`);

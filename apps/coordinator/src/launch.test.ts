@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemorySweepStore } from "@hyperq/store";
-import { checkLaunch, checkLaunchFile, launchSweep, maxSeqLen } from "./launch.ts";
+import { budgetNote, checkLaunch, checkLaunchFile, launchSweep, maxSeqLen } from "./launch.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperq-launch-"));
 const csv = ["date,a,b", ...Array.from({ length: 200 }, (_, i) => `2020-01-${String(1 + (i % 28)).padStart(2, "0")}T${String(i % 24).padStart(2, "0")}:${String(Math.floor(i / 24)).padStart(2, "0")}:00Z,${i},${Math.sin(i)}`)].join("\n");
@@ -34,6 +34,24 @@ space: { hidden_size: [8, 16], num_layers: { type: int, low: 1, high: 3 }, seq_l
   it("caps a grid's budget at the grid size", async () => {
     const r = await checkLaunch(`name: g\nmethod: grid\nbudget: 100\nepochs: 1\nspace: { hidden_size: [8, 16] }`, dir);
     expect(r.ok && r.plan.budget).toBe(2);
+  });
+
+  it("cuts a budget to a finite space's size, and says so", async () => {
+    const r = await checkLaunch(`name: r\nmethod: random\nbudget: 3\nepochs: 1\nspace: { hidden_size: [8, 16], seq_len: 5 }`, dir);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.plan.budget).toBe(2);
+    expect(budgetNote(r.plan.spec, r.plan.budget)).toBe("3 trials asked, the space has 2");
+    const cont = await checkLaunch(`name: r\nmethod: gp\nbudget: 3\nepochs: 1\nspace: { hidden_size: [8, 16], dropout: { type: float, low: 0.1, high: 0.3 } }`, dir);
+    expect(cont.ok && [cont.plan.budget, budgetNote(cont.plan.spec, cont.plan.budget)]).toEqual([3, undefined]);
+  });
+
+  it("reports the dataset's problem beside the spec's, in one report", async () => {
+    const r = await checkLaunch(`name: m\nmethod: random\nepochs: 0\ndataset: { path: series.csv, target: price }\nspace: { hidden_size: [8, 8] }`, dir);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues.map((i) => i.path)).toEqual(["epochs", "space.hidden_size", "budget", "dataset"]);
+      expect(r.issues[3]?.message).toContain('column "price": `target` names a column the file does not have');
+    }
   });
 
   it("rejects dataset problems before anything is stored, naming the file and column", async () => {

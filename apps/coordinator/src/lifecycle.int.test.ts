@@ -104,7 +104,7 @@ describe("sweep lifecycle through the coordinator", () => {
     const source = await store.listTrials("cold");
 
     const warmSpec = spec({ method: "gp", budget: 4, warmStartFrom: "cold", space: { ...SPACE, seq_len: 20 } });
-    const warm = await launchSweep(store, { id: "warm", spec: warmSpec, budget: 4 });
+    const warm = await launchSweep(store, { id: "warm", spec: warmSpec, budget: 4, warnings: [] });
     expect(warm.warmStart).toEqual({ from: "cold", observations: 5 });
     const obs = await store.observations("warm");
     expect(obs.map((o) => o.trial)).toEqual([0, 1, 2, 3, 4]);
@@ -117,8 +117,8 @@ describe("sweep lifecycle through the coordinator", () => {
     for (const t of await store.listTrials("warm")) expect(known.has(key(t.params))).toBe(false);
 
     const foreign = spec({ warmStartFrom: "cold", space: { learning_rate: { type: "float", low: 1e-4, high: 1e-2, log: true } } });
-    await expect(launchSweep(store, { id: "foreign", spec: foreign, budget: 4 })).rejects.toThrow(/warmStartFrom: sweep "cold" shares no searched parameter/);
-    await expect(launchSweep(store, { id: "ghost", spec: spec({ warmStartFrom: "nope" }), budget: 4 })).rejects.toThrow(/no sweep "nope"/);
+    await expect(launchSweep(store, { id: "foreign", spec: foreign, budget: 4, warnings: [] })).rejects.toThrow(/warmStartFrom: sweep "cold" shares no searched parameter/);
+    await expect(launchSweep(store, { id: "ghost", spec: spec({ warmStartFrom: "nope" }), budget: 4, warnings: [] })).rejects.toThrow(/no sweep "nope"/);
     expect(await store.getSweep("foreign")).toBeUndefined();
   });
 

@@ -52,6 +52,16 @@ export class TrialQueue {
     if (job && ["waiting", "delayed", "prioritized"].includes(await job.getState())) await job.remove().catch(() => undefined);
   }
 
+  /**
+   * Removes the jobs of trials `0 … trials - 1` of a sweep, in any state but active (a job a
+   * worker holds is locked; a deleted sweep has none). Returns how many jobs were removed.
+   */
+  async removeSweepJobs(sweepId: string, trials: number): Promise<number> {
+    let removed = 0;
+    for (let n = 0; n < trials; n++) removed += await this.queue.remove(trialJobId(sweepId, n));
+    return removed;
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }

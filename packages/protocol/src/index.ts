@@ -43,6 +43,7 @@ export {
   zodIssues,
   parseSweepSpec,
   parseSweepSpecText,
+  parseDatasetPart,
   formatIssues,
   resolveHyperparams,
   deriveTrialSeed,

@@ -65,6 +65,8 @@ export function redisKeys(prefix: string) {
     observations: (id: string) => `${prefix}:sweep:${id}:observations`,
     /** string: a dataset file's bytes by sha256. */
     blob: (hash: string) => `${prefix}:blob:${hash}`,
+    /** set: ids of the sweeps that use a blob; the blob goes when its last sweep is deleted. */
+    blobRefs: (hash: string) => `${prefix}:blob:${hash}:refs`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

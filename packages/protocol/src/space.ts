@@ -68,11 +68,11 @@ export const paramSpecSchema = z
       if (p.type === "int" && p.log && p.step !== 1) ctx.addIssue({ code: "custom", message: `\`step\` must be 1 on a log scale, but got step=${p.step}` });
     }
     if (p.type === "categorical") {
-      const seen = new Set<string>();
-      for (const v of p.values) {
-        const key = JSON.stringify(v);
-        if (seen.has(key)) ctx.addIssue({ code: "custom", message: `categorical values must be unique, but ${key} appears twice` });
-        seen.add(key);
+      // One issue per duplicated value, however often it repeats.
+      const counts = new Map<string, number>();
+      for (const v of p.values) counts.set(JSON.stringify(v), (counts.get(JSON.stringify(v)) ?? 0) + 1);
+      for (const [key, n] of counts) {
+        if (n > 1) ctx.addIssue({ code: "custom", message: `categorical values must be unique, but ${key} appears ${n === 2 ? "twice" : `${n} times`}` });
       }
     }
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
-import { datasetSpecSchema } from "./dataset.ts";
+import { datasetSpecSchema, type DatasetSpec } from "./dataset.ts";
 import {
   DEFAULT_HYPERPARAMS,
   HYPERPARAM_NAMES,
@@ -10,7 +10,7 @@ import {
   isHyperparamName,
   type Hyperparams,
 } from "./hyperparams.ts";
-import { searchSpaceSchema, type ParamAssignment, type ParamSpec } from "./space.ts";
+import { paramSpecSchema, searchSpaceSchema, type ParamAssignment, type ParamSpec } from "./space.ts";
 import { assignmentIssues } from "./assignment.ts";
 import { SWEEP_ID_PATTERN } from "./keys.ts";
 
@@ -66,69 +66,95 @@ const trainingDefaultsSchema = z
     }
   });
 
-export const sweepSpecSchema = z
-  .strictObject({
-    name: z.string().min(1).max(100),
-    /** Sweep seed: trial seeds and sampler draws derive from it. @defaultValue 0 */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-    dataset: datasetSpecSchema.prefault({ name: "sp500" }),
-    /** Model variant, unless `variant` is searched in `space`. @defaultValue "multi" */
-    model: z.enum(MODEL_VARIANTS).optional(),
-    method: z.enum(SEARCH_METHODS),
-    /** Number of trials. Defaults to the grid's size for `grid`; required otherwise. */
-    budget: z.number().int().min(1).max(1_000_000).optional(),
-    /** Trials in flight at once for this sweep. @defaultValue 1 */
-    parallelism: z.number().int().min(1).max(10_000).default(1),
-    /** Maximum epochs per trial. */
-    epochs: z.number().int().min(1).max(10_000),
-    /** Early stopping on validation loss, restoring the best weights; 0 = off. @defaultValue 0 */
-    patience: z.number().int().min(0).default(0),
-    /** Attempts per trial on transient faults (worker crash, lost lock). @defaultValue 3 */
-    maxAttempts: z.number().int().min(1).max(20).default(3),
-    /** Fixed hyperparameters for every trial (any not in `space`). */
-    training: trainingDefaultsSchema.default({}),
-    space: searchSpaceSchema,
-    pruner: prunerSpecSchema.default({ kind: "none" }),
-    gp: gpOptionsSchema.default({}),
-    /** Configurations to run first, in order (each a point of `space`); the sampler then goes on with them in its history. */
-    initial: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]))).max(10_000).optional(),
-    /** A sweep whose finished trials enter this one's history as observations, without being re-run. */
-    warmStartFrom: z.string().regex(SWEEP_ID_PATTERN, `a sweep id (${SWEEP_ID_PATTERN})`).optional(),
-  })
-  .superRefine((spec, ctx) => {
-    for (const [name, p] of Object.entries(spec.space)) {
-      if (!isHyperparamName(name)) {
-        ctx.addIssue({ code: "custom", path: ["space", name], message: `unknown hyperparameter "${name}"; known: ${HYPERPARAM_NAMES.join(", ")}` });
-        continue;
-      }
-      for (const problem of checkParamAgainstRule(name, p)) ctx.addIssue({ code: "custom", path: ["space", name, ...problem.path], message: problem.message });
-      if (name in spec.training) {
-        ctx.addIssue({ code: "custom", path: ["training", name], message: `"${name}" is searched in \`space\`; it cannot also be fixed in \`training\`` });
-      }
+const sweepBaseSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  /** Sweep seed: trial seeds and sampler draws derive from it. @defaultValue 0 */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  dataset: datasetSpecSchema.prefault({ name: "sp500" }),
+  /** Model variant, unless `variant` is searched in `space`. @defaultValue "multi" */
+  model: z.enum(MODEL_VARIANTS).optional(),
+  method: z.enum(SEARCH_METHODS),
+  /** Number of trials. Defaults to the grid's size for `grid`; required otherwise. */
+  budget: z.number().int().min(1).max(1_000_000).optional(),
+  /** Trials in flight at once for this sweep. @defaultValue 1 */
+  parallelism: z.number().int().min(1).max(10_000).default(1),
+  /** Maximum epochs per trial. */
+  epochs: z.number().int().min(1).max(10_000),
+  /** Early stopping on validation loss, restoring the best weights; 0 = off. @defaultValue 0 */
+  patience: z.number().int().min(0).default(0),
+  /** Attempts per trial on transient faults (worker crash, lost lock). @defaultValue 3 */
+  maxAttempts: z.number().int().min(1).max(20).default(3),
+  /** Fixed hyperparameters for every trial (any not in `space`). */
+  training: trainingDefaultsSchema.default({}),
+  space: searchSpaceSchema,
+  pruner: prunerSpecSchema.default({ kind: "none" }),
+  gp: gpOptionsSchema.default({}),
+  /** Configurations to run first, in order (each a point of `space`); the sampler then goes on with them in its history. */
+  initial: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]))).max(10_000).optional(),
+  /** A sweep whose finished trials enter this one's history as observations, without being re-run. */
+  warmStartFrom: z.string().regex(SWEEP_ID_PATTERN, `a sweep id (${SWEEP_ID_PATTERN})`).optional(),
+});
+
+export const sweepSpecSchema = sweepBaseSchema
+  // Runs even when a field failed, so one pass reports every problem; hence it reads `spec` defensively.
+  .superRefine((spec, ctx) => checkSweepRules(spec, ctx), { when: (payload) => isRecord(payload.value) });
+
+/**
+ * The rules that span fields. `spec` may be partly invalid here (other fields' issues are reported
+ * too): only parameters that parsed are checked, and a field of the wrong type is skipped.
+ */
+function checkSweepRules(spec: z.output<typeof sweepBaseSchema>, ctx: z.RefinementCtx): void {
+  const raw = spec as Partial<Record<keyof typeof spec, unknown>>;
+  const space = isRecord(raw.space) ? raw.space : {};
+  const training = isRecord(raw.training) ? raw.training : {};
+  const valid = new Map<string, ParamSpec>();
+  for (const [name, entry] of Object.entries(space)) {
+    if (!isHyperparamName(name)) {
+      ctx.addIssue({ code: "custom", path: ["space", name], message: `unknown hyperparameter "${name}"; known: ${HYPERPARAM_NAMES.join(", ")}` });
+      continue;
     }
-    if (spec.model !== undefined && "variant" in spec.space) {
-      ctx.addIssue({ code: "custom", path: ["model"], message: "`variant` is searched in `space`; remove `model`" });
+    const parsed = paramSpecSchema.safeParse(entry);
+    if (!parsed.success) continue; // its own issues are already reported
+    const p = parsed.data;
+    valid.set(name, p);
+    for (const problem of checkParamAgainstRule(name, p)) ctx.addIssue({ code: "custom", path: ["space", name, ...problem.path], message: problem.message });
+    if (name in training) {
+      ctx.addIssue({ code: "custom", path: ["training", name], message: `"${name}" is searched in \`space\`; it cannot also be fixed in \`training\`` });
     }
-    if (spec.method === "grid") {
-      let size = 1;
-      for (const [name, p] of Object.entries(spec.space)) {
-        if (p.type === "float") {
-          ctx.addIssue({ code: "custom", path: ["space", name], message: "grid search needs listed values, but this is a continuous range; write a list such as [0.1, 0.2, 0.3]" });
-        } else if (p.type === "int") {
-          size *= gridCount(p);
-        } else if (p.type === "categorical") size *= p.values.length;
-      }
-      if (size > MAX_GRID_SIZE) ctx.addIssue({ code: "custom", path: ["space"], message: `the grid has ${size} points; at most ${MAX_GRID_SIZE} are allowed` });
-    } else if (spec.budget === undefined) {
-      ctx.addIssue({ code: "custom", path: ["budget"], message: `\`budget\` (number of trials) is required for method "${spec.method}"` });
+  }
+  if (raw.model !== undefined && "variant" in space) {
+    ctx.addIssue({ code: "custom", path: ["model"], message: "`variant` is searched in `space`; remove `model`" });
+  }
+  if (raw.method === "grid") {
+    let size = 1;
+    for (const [name, p] of valid) {
+      if (p.type === "float") {
+        ctx.addIssue({ code: "custom", path: ["space", name], message: "grid search needs listed values, but this is a continuous range; write a list such as [0.1, 0.2, 0.3]" });
+      } else if (p.type === "int") {
+        size *= gridCount(p);
+      } else if (p.type === "categorical") size *= p.values.length;
     }
-    spec.initial?.forEach((config, i) => {
-      for (const problem of assignmentIssues(spec.space, config)) ctx.addIssue({ code: "custom", path: ["initial", i, ...problem.path], message: problem.message });
+    if (size > MAX_GRID_SIZE) ctx.addIssue({ code: "custom", path: ["space"], message: `the grid has ${size} points; at most ${MAX_GRID_SIZE} are allowed` });
+  } else if ((raw.method === "random" || raw.method === "gp") && raw.budget === undefined) {
+    ctx.addIssue({ code: "custom", path: ["budget"], message: `\`budget\` (number of trials) is required for method "${raw.method}"` });
+  }
+  // Initial configurations are checked against the space only when every parameter of it parsed.
+  if (Array.isArray(raw.initial) && valid.size === Object.keys(space).length) {
+    const parsedSpace = Object.fromEntries(valid);
+    raw.initial.forEach((config: unknown, i: number) => {
+      if (!isRecord(config)) return; // its own issue is already reported
+      for (const problem of assignmentIssues(parsedSpace, config as ParamAssignment)) ctx.addIssue({ code: "custom", path: ["initial", i, ...problem.path], message: problem.message });
     });
-    if (spec.pruner.kind === "asha" && spec.pruner.maxEpochs !== undefined && spec.pruner.maxEpochs > spec.epochs) {
-      ctx.addIssue({ code: "custom", path: ["pruner", "maxEpochs"], message: `\`maxEpochs <= epochs\` must hold, but got maxEpochs=${spec.pruner.maxEpochs}, epochs=${spec.epochs}` });
-    }
-  });
+  }
+  const pruner = isRecord(raw.pruner) ? raw.pruner : {};
+  if (pruner.kind === "asha" && typeof pruner.maxEpochs === "number" && typeof raw.epochs === "number" && pruner.maxEpochs > raw.epochs) {
+    ctx.addIssue({ code: "custom", path: ["pruner", "maxEpochs"], message: `\`maxEpochs <= epochs\` must hold, but got maxEpochs=${pruner.maxEpochs}, epochs=${raw.epochs}` });
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
 
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
 export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
@@ -175,7 +201,16 @@ export interface SpecIssue {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: SpecIssue[] };
 
 export function zodIssues(error: z.ZodError): SpecIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }));
+  return error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: issueMessage(i) }));
+}
+
+/** zod's message, except for YAML's `.nan` / `.inf`, where zod names no rule ("expected number, received NaN"). */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.expected === "number") {
+    const got = /received (NaN|Infinity|-Infinity)\b/.exec(issue.message)?.[1];
+    if (got !== undefined) return `must be a finite number, but got ${got} (\`.nan\`/\`.inf\` in YAML)`;
+  }
+  return issue.message;
 }
 
 /** Validates an already-parsed object as a sweep spec. */
@@ -190,9 +225,27 @@ export function parseSweepSpecText(text: string): ParseResult<SweepSpec> {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    return { ok: false, issues: [{ path: "(file)", message: `not valid YAML or JSON: ${(e as Error).message}` }] };
+    // The parser quotes the offending lines under its message; keep only "… at line L, column C".
+    const message = (e as Error).message.split(/:?\n/)[0] ?? "";
+    return { ok: false, issues: [{ path: "(file)", message: `not valid YAML or JSON: ${message}` }] };
   }
   return parseSweepSpec(doc);
+}
+
+/**
+ * The `dataset` part of spec text when it is valid on its own (the bundled default when absent),
+ * so a launcher can check the file even when other fields are wrong and report every problem.
+ */
+export function parseDatasetPart(text: string): DatasetSpec | undefined {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(doc)) return undefined;
+  const r = datasetSpecSchema.safeParse(doc.dataset ?? { name: "sp500" });
+  return r.success ? r.data : undefined;
 }
 
 export function formatIssues(issues: readonly SpecIssue[]): string {

@@ -246,6 +246,57 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       expect(await store.readEvents(got[0]!.id, { blockMs: 50 })).toEqual([]);
     });
 
+    it("deletes a finished sweep with its trials and events; a blob goes with its last sweep", async () => {
+      const h1 = "1".repeat(64);
+      const h2 = "2".repeat(64);
+      const withFile = (hash: string) => specFixture({ dataset: { path: "/data/f.csv", target: "v", contentHash: hash } });
+      await store.putBlob(h1, "date,v\n");
+      await store.putBlob(h2, "date,w\n");
+      await store.createSweep(withFile(h1), { id: "a", budget: 5 });
+      await store.createSweep(withFile(h1), { id: "b", budget: 5 });
+      await store.createSweep(withFile(h2), { id: "c", budget: 5 });
+      for (const n of [0, 1, 2]) await store.createTrial("a", n, { hidden_size: 16 }, n);
+      await store.createTrial("c", 0, { hidden_size: 16 }, 0);
+      await store.claimTrial("a", 0, { workerId: "w1", token: "t0" });
+      await store.reportEpoch("a", 0, "t0", report(1, 0.5));
+      await store.completeTrial("a", 0, "t0", metricsFixture(0.5));
+      await store.claimTrial("a", 1, { workerId: "w1", token: "t1" });
+      await store.reportEpoch("a", 1, "t1", report(1, 0.7));
+      await store.acquireLease("a", "coord", 60_000);
+
+      expect(await store.deleteSweep("a")).toEqual({ ok: false, reason: "active", state: "running" });
+      await store.setSweepState("a", "paused");
+      expect(await store.deleteSweep("a")).toEqual({ ok: false, reason: "active", state: "paused" });
+      await store.setSweepState("a", "cancelled");
+      // Trial 1 is still running: it stops at its next epoch, and only then may the sweep go.
+      expect(await store.deleteSweep("a")).toEqual({ ok: false, reason: "running-trials", running: 1 });
+      expect(await store.reportEpoch("a", 1, "t1", report(2, 0.6))).toEqual({ decision: "stop", reason: "cancelled" });
+      await store.failTrial("a", 1, "t1", "cancelled");
+
+      const eventsOfA = (await store.readEvents("0", { count: 10_000 })).filter((e) => e.sweepId === "a").length;
+      expect(eventsOfA).toBeGreaterThan(5);
+      expect(await store.deleteSweep("a")).toEqual({ ok: true, trials: 3, events: eventsOfA, blob: { hash: h1, removed: false, sharedWith: 1 } });
+      expect(await store.getSweep("a")).toBeUndefined();
+      expect((await store.listSweeps()).map((x) => x.id).sort()).toEqual(["b", "c"]);
+      expect(await store.listTrials("a")).toEqual([]);
+      expect(await store.getTrial("a", 0)).toBeUndefined();
+      expect(await store.epochs("a", 0)).toEqual([]);
+      expect((await store.leaderboard("a")).total).toBe(0);
+      expect((await store.rung("a", 1)).size).toBe(0);
+      expect((await store.readEvents("0", { count: 10_000 })).filter((e) => e.sweepId === "a")).toEqual([]);
+      expect(await store.acquireLease("a", "other", 60_000)).toBe(true);
+      expect(await store.getBlob(h1)).toBe("date,v\n");
+      expect(await store.deleteSweep("a")).toEqual({ ok: false, reason: "missing" });
+
+      await store.setSweepState("b", "complete");
+      expect(await store.deleteSweep("b")).toMatchObject({ ok: true, trials: 0, blob: { hash: h1, removed: true } });
+      expect(await store.getBlob(h1)).toBeUndefined();
+      // Another sweep and its blob are untouched.
+      expect(await store.getBlob(h2)).toBe("date,w\n");
+      expect((await store.listTrials("c")).length).toBe(1);
+      expect(await store.activeSweepIds()).toEqual(["c"]);
+    });
+
     it("keeps blobs, leases and workers", async () => {
       await store.putBlob("ab", "date,x\n");
       expect(await store.getBlob("ab")).toBe("date,x\n");

@@ -19,6 +19,7 @@ export type {
   WarmObservation,
   WarmStart,
   ExtendResult,
+  DeleteSweepResult,
 } from "./sweep-store.ts";
 export { RedisSweepStore, connectRedis } from "./redis-store.ts";
 export type { RedisSweepStoreOptions } from "./redis-store.ts";

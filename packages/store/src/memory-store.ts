@@ -12,6 +12,7 @@ import type {
 import { TRIAL_STATES } from "@hyperq/protocol";
 import type {
   ClaimResult,
+  DeleteSweepResult,
   EpochDecision,
   ExtendResult,
   WarmObservation,
@@ -48,6 +49,8 @@ export class MemorySweepStore implements SweepStore {
   private readonly sweeps = new Map<string, MemSweep>();
   private readonly events: StoredEvent[] = [];
   private readonly blobs = new Map<string, string>();
+  /** Blob hash → ids of the sweeps created with it. */
+  private readonly blobRefs = new Map<string, Set<string>>();
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly workers = new Map<string, WorkerInfo>();
   private readonly stopRequests = new Set<string>();
@@ -74,6 +77,8 @@ export class MemorySweepStore implements SweepStore {
     const record: SweepRecord = { id: opts.id, name: spec.name, spec: clone(spec), state: "running", createdAt: now, budget: opts.budget, created: 0, counts };
     if (opts.warmStart) record.warmStart = { from: opts.warmStart.from, observations: opts.warmStart.observations.length };
     this.sweeps.set(opts.id, { record, trials: new Map(), rungs: new Map(), observations: clone(opts.warmStart?.observations ?? []) });
+    const hash = spec.dataset.contentHash;
+    if (hash !== undefined) this.blobRefs.set(hash, (this.blobRefs.get(hash) ?? new Set()).add(opts.id));
     this.emit({ type: "sweep.created", sweepId: opts.id, at: now });
     return clone(record);
   }
@@ -319,6 +324,30 @@ export class MemorySweepStore implements SweepStore {
 
   async rung(sweepId: string, epoch: number): Promise<Map<number, number>> {
     return new Map(this.sweep(sweepId)?.rungs.get(epoch) ?? []);
+  }
+
+  async deleteSweep(id: string): Promise<DeleteSweepResult> {
+    const s = this.sweep(id);
+    if (!s) return { ok: false, reason: "missing" };
+    const { state, counts } = s.record;
+    if (state === "running" || state === "paused") return { ok: false, reason: "active", state };
+    if (counts.running > 0) return { ok: false, reason: "running-trials", running: counts.running };
+    this.sweeps.delete(id);
+    this.leases.delete(id);
+    const before = this.events.length;
+    for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i]?.sweepId === id) this.events.splice(i, 1);
+    const out: DeleteSweepResult = { ok: true, trials: s.trials.size, events: before - this.events.length };
+    const hash = s.record.spec.dataset.contentHash;
+    if (hash !== undefined) {
+      const refs = this.blobRefs.get(hash);
+      const was = refs?.delete(id) ?? false;
+      if (was && refs?.size === 0) {
+        this.blobs.delete(hash);
+        this.blobRefs.delete(hash);
+        out.blob = { hash, removed: true };
+      } else out.blob = { hash, removed: false, sharedWith: refs?.size ?? 0 };
+    }
+    return out;
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
 import { decodeSweep, decodeTrial } from "./codec.ts";
 import type {
   ClaimResult,
+  DeleteSweepResult,
   EpochDecision,
   ExtendResult,
   WarmObservation,
@@ -97,12 +98,13 @@ export class RedisSweepStore implements SweepStore {
     // The observations land in the same transaction that makes the sweep active: a coordinator never sees it without them.
     const tx = this.redis.multi();
     if (opts.warmStart) tx.set(k.observations(opts.id), JSON.stringify(opts.warmStart.observations));
-    await tx
+    tx
       .hset(k.sweep(opts.id), { state: "running", createdAt: now, budget: opts.budget, created: 0, ...warm })
       .zadd(k.sweeps, now, opts.id)
-      .sadd(k.active, opts.id)
-      .xadd(k.events, "MAXLEN", "~", this.maxEvents, "*", "e", JSON.stringify(event))
-      .exec();
+      .sadd(k.active, opts.id);
+    // The blob is reference-counted by its sweeps, so deleting one sweep keeps a shared file.
+    if (spec.dataset.contentHash !== undefined) tx.sadd(k.blobRefs(spec.dataset.contentHash), opts.id);
+    await tx.xadd(k.events, "MAXLEN", "~", this.maxEvents, "*", "e", JSON.stringify(event)).exec();
     const s = await this.getSweep(opts.id);
     if (!s) throw new Error(`sweep "${opts.id}" vanished after creation`);
     return s;
@@ -349,6 +351,46 @@ export class RedisSweepStore implements SweepStore {
   async rung(sweepId: string, epoch: number): Promise<Map<number, number>> {
     const raw = await this.redis.hgetall(this.rungKey(sweepId, epoch));
     return new Map(Object.entries(raw).map(([k, v]) => [Number(k), Number(v)]));
+  }
+
+  async deleteSweep(id: string): Promise<DeleteSweepResult> {
+    const k = this.keys;
+    const sweep = await this.getSweep(id);
+    if (!sweep) return { ok: false, reason: "missing" };
+    if (sweep.state === "running" || sweep.state === "paused") return { ok: false, reason: "active", state: sweep.state };
+    if (sweep.counts.running > 0) return { ok: false, reason: "running-trials", running: sweep.counts.running };
+    // A finished sweep with no running trial writes no more events: they can go first, in pages.
+    const events = await this.deleteEvents(id);
+    const hash = sweep.spec.dataset.contentHash;
+    const trialPrefix = k.trial(id, 0).slice(0, -1);
+    if (k.epochs(id, 0) !== `${trialPrefix}0:epochs`) throw new Error("delete-sweep.lua assumes `<trial key>:epochs` for epoch lists");
+    const r = (await this.run(
+      "delete-sweep",
+      [k.sweep(id), k.sweeps, k.active, k.trialIndex(id), k.leaderboard(id), k.lease(id), k.blob(hash ?? ""), k.blobRefs(hash ?? ""), k.observations(id)],
+      [id, trialPrefix, `${k.rungs(id)}:`, sweep.spec.epochs, hash === undefined ? 0 : 1],
+    )) as unknown as (number | string)[];
+    const [code, second, third] = r;
+    if (code === -1) return { ok: false, reason: "missing" };
+    if (code === -2) return { ok: false, reason: "active", state: String(second) as SweepState };
+    if (code === -3) return { ok: false, reason: "running-trials", running: Number(second) };
+    const out: DeleteSweepResult = { ok: true, trials: Number(code), events };
+    if (hash !== undefined) out.blob = second === 1 ? { hash, removed: true } : { hash, removed: false, sharedWith: Number(third) };
+    return out;
+  }
+
+  /** Removes a sweep's events from the stream, scanning it in pages; returns how many. */
+  private async deleteEvents(sweepId: string): Promise<number> {
+    const needle = `"sweepId":${JSON.stringify(sweepId)}`;
+    let start = "-";
+    let removed = 0;
+    for (;;) {
+      const page = await this.redis.xrange(this.keys.events, start, "+", "COUNT", 1000);
+      const ids = page.filter(([, fields]) => (fields[fields.indexOf("e") + 1] ?? "").includes(needle)).map(([eid]) => eid);
+      if (ids.length) removed += await this.redis.xdel(this.keys.events, ...ids);
+      const last = page[page.length - 1];
+      if (page.length < 1000 || !last) return removed;
+      start = `(${last[0]}`;
+    }
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

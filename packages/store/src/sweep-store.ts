@@ -48,6 +48,24 @@ export type ExtendResult =
   | { ok: true; record: SweepRecord; reopened: boolean }
   | { ok: false; reason: "missing" | "cancelled" | "below-created" | "nothing-to-run" };
 
+/** What {@link SweepStore.deleteSweep} did, or why it refused. */
+export type DeleteSweepResult =
+  | {
+      ok: true;
+      /** Trials removed, with their epoch histories. */
+      trials: number;
+      /** Events of the sweep removed from the stream. */
+      events: number;
+      /**
+       * The sweep's dataset blob (user files only): `removed`, or `kept` because other sweeps
+       * still use it (`sharedWith` of them) or because no sweep is recorded as its user.
+       */
+      blob?: { hash: string; removed: true } | { hash: string; removed: false; sharedWith: number };
+    }
+  | { ok: false; reason: "missing" }
+  | { ok: false; reason: "active"; state: SweepState }
+  | { ok: false; reason: "running-trials"; running: number };
+
 /** Who holds a trial: a worker id and the attempt token it claimed with. */
 export interface TrialOwner {
   workerId: string;
@@ -166,6 +184,14 @@ export interface SweepStore {
   lastEventId(): Promise<string>;
   /** Per epoch, each running or finished trial's best validation loss up to that epoch (for pruners). */
   rung(sweepId: string, epoch: number): Promise<Map<number, number>>;
+
+  /**
+   * Removes a finished (complete) or cancelled sweep: its record, trials, epoch histories, rungs,
+   * leaderboard, lease and events, and its dataset blob unless another sweep uses it (blobs are
+   * reference-counted by the sweeps created with them). Refuses a running or paused sweep, and a
+   * cancelled one whose trials are still stopping. BullMQ jobs are the queue's to remove.
+   */
+  deleteSweep(id: string): Promise<DeleteSweepResult>;
 
   /** Content-addressed file storage (dataset files travel to workers through Redis). */
   putBlob(hash: string, text: string): Promise<void>;

@@ -81,7 +81,7 @@ describe("readDatasetSource", () => {
     const text = "date\tv\n2020-01-01\t1\n";
     writeFileSync(join(dir, "mine.tsv"), text);
     const src = readDatasetSource(datasetSpecSchema.parse({ path: "mine.tsv", target: "v" }), dir);
-    expect(src).toEqual({ text, file: join(dir, "mine.tsv") });
+    expect(src).toEqual({ text, file: join(dir, "mine.tsv"), warnings: [] });
     expect(contentHash(src.text)).toMatch(/^[0-9a-f]{64}$/);
     expect(contentHash("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });

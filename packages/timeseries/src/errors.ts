@@ -1,3 +1,5 @@
+import { quoteCell } from "./quote.ts";
+
 /**
  * Bad dataset input: a malformed CSV, an unknown or non-numeric column, a missing value under
  * `missing: reject`, a duplicate date, a series too short for the windows asked for. Permanent:
@@ -27,7 +29,7 @@ export class DatasetError extends Error {
 
 function formatDatasetError(file: string, column: string | undefined, row: number | undefined, rule: string): string {
   const where = [file];
-  if (column !== undefined) where.push(`column "${column}"`);
+  if (column !== undefined) where.push(`column ${quoteCell(column)}`);
   if (row !== undefined) where.push(`line ${row}`);
   return `${where.join(", ")}: ${rule}`;
 }

@@ -20,8 +20,10 @@
  */
 export { DatasetError } from "./errors.ts";
 export { readDatasetSource, contentHash, bundledDatasetPath, BUNDLED_DATASET_FILES } from "./source.ts";
-export { parseDelimited } from "./csv.ts";
-export type { DelimitedTable } from "./csv.ts";
+export { inspectDatasetFile, DEFAULT_MAX_DATASET_BYTES } from "./file-guard.ts";
+export type { DatasetFileCheck, DatasetSizeLimit } from "./file-guard.ts";
+export { parseDelimited, readColumns } from "./csv.ts";
+export type { DelimitedTable, ColumnTable, NumericColumn } from "./csv.ts";
 export {
   prepareDataset,
   prepareDatasetCached,

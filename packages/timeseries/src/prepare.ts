@@ -1,5 +1,5 @@
 import type { DatasetSpec, MissingPolicy, TargetTransform } from "@hyperq/protocol";
-import { parseDelimited } from "./csv.ts";
+import { readColumns } from "./csv.ts";
 import { DatasetError } from "./errors.ts";
 import { fitColumn, type ScalerParams } from "./scaler.ts";
 import { contentHash } from "./source.ts";
@@ -91,7 +91,8 @@ export function prepareDataset(spec: DatasetSpec, text: string, file: string): P
   if (spec.contentHash !== undefined && spec.contentHash !== hash) {
     throw new DatasetError({ file, rule: `the file's sha256 must equal the spec's \`contentHash\` ${spec.contentHash}, but it is ${hash} (the file changed since the sweep was launched)` });
   }
-  const table = parseDelimited(text, file);
+  const table = readColumns(text, file, { textColumns: [spec.dateColumn ?? "date"] });
+  if (table.rowCount === 0) throw new DatasetError({ file, rule: "the file must have data rows below its header, but it has only the header (line 1)" });
   const cols = resolveColumns(spec, table, file);
   const series = buildSeries(table, cols, spec.missing, file);
   const n = series.dates.length;

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type { BundledDatasetName, DatasetSpec } from "@hyperq/protocol";
 import { DatasetError } from "./errors.ts";
+import { inspectDatasetFile, type DatasetSizeLimit } from "./file-guard.ts";
 
 /** Where each bundled dataset lives in `vega-datasets`, and its defaults. */
 export const BUNDLED_DATASET_FILES: Readonly<Record<BundledDatasetName, { file: string; target: string }>> = {
@@ -38,27 +39,32 @@ export function bundledDatasetPath(name: BundledDatasetName): string {
 /**
  * The dataset file's text: the bundled file for `spec.name`, else `spec.path` resolved against
  * `baseDir` (the spec file's folder). `file` names it in errors: `vega-datasets/data/…` for a
- * bundled dataset, the absolute path otherwise.
+ * bundled dataset, the absolute path otherwise. A user file is checked before it is read (see
+ * {@link inspectDatasetFile}: no devices, FIFOs or `/proc` files; a warning when it lies outside
+ * `baseDir`; refused when larger than `limit`).
  *
- * @throws DatasetError when the file cannot be read.
+ * @throws DatasetError when the file is refused or cannot be read.
  */
-export function readDatasetSource(spec: DatasetSpec, baseDir: string): { text: string; file: string } {
+export function readDatasetSource(spec: DatasetSpec, baseDir: string, limit: DatasetSizeLimit = {}): { text: string; file: string; warnings: string[] } {
   let abs: string;
   let file: string;
+  let warnings: string[] = [];
   if (spec.name !== undefined) {
     abs = bundledDatasetPath(spec.name);
     file = `vega-datasets/${BUNDLED_DATASET_FILES[spec.name].file}`;
   } else if (spec.path !== undefined) {
-    abs = resolve(baseDir, spec.path);
-    file = abs;
+    file = resolve(baseDir, spec.path);
+    const checked = inspectDatasetFile(file, baseDir, limit);
+    abs = checked.real;
+    warnings = checked.warnings;
   } else {
     throw new DatasetError({ file: "(none)", rule: "exactly one of `name` (a bundled dataset) and `path` (a CSV file) must be given" });
   }
   try {
-    return { text: readFileSync(abs, "utf8"), file };
+    return { text: readFileSync(abs, "utf8"), file, warnings };
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;
-    throw new DatasetError({ file, rule: `the file must exist and be readable, but reading it failed (${typeof code === "string" ? code : String(cause)})`, cause });
+    throw new DatasetError({ file, rule: `the file must exist and be readable, but reading it failed (${typeof code === "string" ? code : "unknown error"})`, cause });
   }
 }
 

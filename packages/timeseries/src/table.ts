@@ -1,6 +1,7 @@
 import type { DatasetSpec, MissingPolicy } from "@hyperq/protocol";
-import type { DelimitedTable } from "./csv.ts";
+import type { ColumnTable } from "./csv.ts";
 import { DatasetError } from "./errors.ts";
+import { describeColumns, quoteCell } from "./quote.ts";
 import { BUNDLED_DATASET_FILES } from "./source.ts";
 
 /** The columns a spec uses, with the defaults filled in. */
@@ -24,16 +25,6 @@ export interface Series {
   filledValues: number;
 }
 
-/** Cells read as missing (then handled by the `missing` policy). */
-const MISSING_TOKENS = new Set(["", "na", "n/a", "nan", "null", "none", "-"]);
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A number, NaN for a missing cell, undefined for anything else. */
-export function parseNumberCell(cell: string): number | undefined {
-  const s = cell.trim();
-  if (MISSING_TOKENS.has(s.toLowerCase())) return Number.NaN;
-  return NUMBER.test(s) ? Number(s) : undefined;
-}
 
 const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -69,20 +60,20 @@ export function parseDateCell(cell: string): number | undefined {
 }
 
 /** Fills the spec's column defaults and checks that every named column exists and is numeric. */
-export function resolveColumns(spec: DatasetSpec, table: DelimitedTable, file: string): ResolvedColumns {
+export function resolveColumns(spec: DatasetSpec, table: ColumnTable, file: string): ResolvedColumns {
   const has = new Set(table.header);
-  const available = table.header.map((h) => `"${h}"`).join(", ");
+  const available = describeColumns(table.header);
   const requireColumn = (column: string, field: string, defaulted = false): void => {
     if (!has.has(column)) {
       const what = defaulted ? `\`${field}\` defaults to "${column}", but the file has no such column` : `\`${field}\` names a column the file does not have`;
-      throw new DatasetError({ file, column, rule: `${what}; its columns are ${available}` });
+      throw new DatasetError({ file, column, rule: `${what}; ${available}` });
     }
   };
   const dateColumn = spec.dateColumn ?? "date";
   requireColumn(dateColumn, "dateColumn", spec.dateColumn === undefined);
   const target = spec.target ?? (spec.name !== undefined ? BUNDLED_DATASET_FILES[spec.name].target : undefined);
   if (target === undefined) {
-    throw new DatasetError({ file, column: "target", rule: `\`target\` is required for a user file; pick one of ${available}` });
+    throw new DatasetError({ file, column: "target", rule: `\`target\` is required for a user file; ${available}` });
   }
   requireColumn(target, "target", spec.target === undefined);
   if (target === dateColumn) throw new DatasetError({ file, column: target, rule: "`target` must differ from `dateColumn`" });
@@ -98,38 +89,47 @@ export function resolveColumns(spec: DatasetSpec, table: DelimitedTable, file: s
     }
   } else {
     features = table.header.filter((h) => h !== dateColumn && isNumericColumn(table, h));
-    if (features.length === 0) throw new DatasetError({ file, rule: "`features` defaults to every numeric column, but the file has none" });
+    if (features.length === 0) throw noNumericColumn(table, [target, ...table.header.filter((h) => h !== dateColumn && h !== target)], file);
   }
   return { dateColumn, features, target };
 }
 
-function isNumericColumn(table: DelimitedTable, column: string): boolean {
-  const c = table.header.indexOf(column);
-  let present = 0;
-  for (const row of table.rows) {
-    const v = parseNumberCell(row[c] ?? "");
-    if (v === undefined) return false;
-    if (!Number.isNaN(v)) present++;
+/**
+ * Why no column is numeric, at the first column (the target first) that says it best: its first
+ * cell that is not a number, or that it holds no values at all.
+ */
+function noNumericColumn(table: ColumnTable, candidates: readonly string[], file: string): DatasetError {
+  const rule = "`features` defaults to every numeric column, but none is";
+  for (const column of candidates) {
+    const bad = table.numeric.get(column)?.firstBad;
+    if (bad !== undefined) return new DatasetError({ file, column, row: bad.line, rule: `${rule}: this column must hold finite numbers, but got ${quoteCell(bad.cell)}` });
   }
-  return present > 0;
+  const first = candidates[0];
+  return new DatasetError({ file, ...(first === undefined ? {} : { column: first }), rule: `${rule}: ${first === undefined ? "the file has no column besides the dates" : "every cell of this column is missing"}` });
+}
+
+function isNumericColumn(table: ColumnTable, column: string): boolean {
+  const col = table.numeric.get(column);
+  return col !== undefined && col.nonNumber === undefined && col.present > 0;
 }
 
 /**
  * Reads the used columns as numbers, sorts rows by date, rejects duplicate dates, then applies
  * the missing-value policy (after sorting, so `ffill` fills from the previous date).
  */
-export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missing: MissingPolicy, file: string): Series {
-  const n = table.rows.length;
-  const dateIdx = table.header.indexOf(cols.dateColumn);
+export function buildSeries(table: ColumnTable, cols: ResolvedColumns, missing: MissingPolicy, file: string): Series {
+  const n = table.rowCount;
+  const dateCells = table.text.get(cols.dateColumn);
+  if (dateCells === undefined) throw new Error(`readColumns was not asked to keep the date column "${cols.dateColumn}" as text`);
   const used = [...new Set([...cols.features, cols.target])];
   const keys = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const cell = table.rows[r]?.[dateIdx] ?? "";
+    const cell = dateCells[r] ?? "";
     const k = parseDateCell(cell);
     if (k === undefined) {
       const rule = cell.trim() === ""
         ? "every row needs a date, but this one is empty"
-        : `dates must look like 2000-01-31 (optionally with a time), an integer time step, or anything Date.parse reads, but got ${JSON.stringify(cell)}`;
+        : `dates must look like 2000-01-31 (optionally with a time), an integer time step, or anything Date.parse reads, but got ${quoteCell(cell)}`;
       throw new DatasetError({ file, column: cols.dateColumn, row: table.lines[r], rule });
     }
     keys[r] = k;
@@ -145,7 +145,7 @@ export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missin
         file,
         column: cols.dateColumn,
         row: table.lines[later],
-        rule: `dates must be unique, but ${JSON.stringify(table.rows[later]?.[dateIdx])} also appears on line ${table.lines[earlier]}`,
+        rule: `dates must be unique, but ${quoteCell(dateCells[later] ?? "")} also appears on line ${table.lines[earlier]}`,
       });
     }
   }
@@ -154,18 +154,15 @@ export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missin
   order.forEach((r, i) => (position[r] = i));
   const raw = new Map<string, Float64Array>();
   for (const column of used) {
-    const c = table.header.indexOf(column);
-    const out = new Float64Array(n);
-    // File order, so the error names the first bad line of the file.
-    for (let r = 0; r < n; r++) {
-      const cell = table.rows[r]?.[c] ?? "";
-      const v = parseNumberCell(cell);
-      if (v === undefined || (!Number.isFinite(v) && !Number.isNaN(v))) {
-        const role = column === cols.target ? "the target" : "a feature";
-        throw new DatasetError({ file, column, row: table.lines[r], rule: `${role} column must be numeric, but got ${JSON.stringify(cell)}` });
-      }
-      out[position[r] ?? 0] = v;
+    const col = table.numeric.get(column);
+    if (col === undefined) throw new Error(`column "${column}" was read as text`);
+    // The first bad cell in file order, as a row-by-row scan would find it.
+    if (col.firstBad !== undefined) {
+      const role = column === cols.target ? "the target" : "a feature";
+      throw new DatasetError({ file, column, row: col.firstBad.line, rule: `${role} column must be numeric, but got ${quoteCell(col.firstBad.cell)}` });
     }
+    const out = new Float64Array(n);
+    for (let r = 0; r < n; r++) out[position[r] ?? 0] = col.values[r] ?? Number.NaN;
     raw.set(column, out);
   }
 
@@ -202,7 +199,7 @@ export function buildSeries(table: DelimitedTable, cols: ResolvedColumns, missin
   }
   return {
     dates: Float64Array.from(keep, (i) => keys[order[i] ?? 0] ?? 0),
-    dateLabels: keep.map((i) => (table.rows[order[i] ?? 0]?.[dateIdx] ?? "").trim()),
+    dateLabels: keep.map((i) => (dateCells[order[i] ?? 0] ?? "").trim()),
     columns,
     lines: Int32Array.from(keep, (i) => table.lines[order[i] ?? 0] ?? 0),
     droppedRows: n - keep.length,
