@@ -69,6 +69,12 @@ describe("scoreBaselines", () => {
     expect(s.best).toBe("linear");
   });
 
+  it("refuses a season as long as the training part, naming the rule", () => {
+    expect(() => series(Array.from({ length: 100 }, (_, t) => t % 5), { season: 70 })).toThrow(
+      "`season` must be shorter than the training part (70 rows), but got season=70",
+    );
+  });
+
   it("agrees with evaluateForecast on the naive and mean forecasts", () => {
     const p = series(noise(300, 9).map((v, t) => 100 + t * 0.1 + 5 * v), { targetTransform: "diff" });
     const w = makeWindows(p, 5);
