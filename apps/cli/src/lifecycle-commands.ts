@@ -61,7 +61,7 @@ export async function printComparison(store: SweepStore, ids: readonly string[])
     throw new UsageError((e as Error).message);
   }
   const withBaselines = cmp.rows.some((r) => r.baselineMae !== null);
-  const headers = ["sweep", "name", "method", "state", "done", "budget", "best_trial", "best_val_loss", "best_val_mae", "naive_mae", "ratio_naive", ...(withBaselines ? ["baseline_mae", "ratio_baseline"] : []), "warm_start"];
+  const headers = ["sweep", "name", "method", "state", "done", "budget", "best_trial", "best_val_loss", "best_val_mae", "naive_mae", "ratio_naive", ...(withBaselines ? ["best_baseline", "baseline_mae", "ratio_baseline"] : []), "warm_start"];
   out(
     formatTable(
       headers,
@@ -77,7 +77,7 @@ export async function printComparison(store: SweepStore, ids: readonly string[])
         fmtNum(r.bestValMae ?? undefined),
         fmtNum(r.naiveMae ?? undefined),
         fmtNum(r.ratioToNaive ?? undefined, 3),
-        ...(withBaselines ? [fmtNum(r.baselineMae ?? undefined), fmtNum(r.ratioToBaseline ?? undefined, 3)] : []),
+        ...(withBaselines ? [r.baseline ?? "—", fmtNum(r.baselineMae ?? undefined), fmtNum(r.ratioToBaseline ?? undefined, 3)] : []),
         r.warmStart ? `${r.warmStart.observations} from ${r.warmStart.from}` : "—",
       ]),
     ),

@@ -7,6 +7,7 @@ import type { SweepRecord, SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
 import { fmtDuration, fmtNum, formatTable, leaderboardTable } from "./table.ts";
 import { resolveWarmStart } from "./lifecycle-commands.ts";
+import { baselineVerdict } from "./baseline-summary.ts";
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -105,11 +106,8 @@ export async function printLeaderboard(store: SweepStore, sweepId: string, limit
     return;
   }
   out(leaderboardTable(page.rows));
-  const best = page.rows[0]?.metrics;
-  if (best) {
-    const verdict = best.maeRatio < 1 ? "beats" : "does not beat";
-    out(`\nbest model: val MAE ${fmtNum(best.valMae)} vs naive "tomorrow equals today" ${fmtNum(best.naiveMae)} (ratio ${fmtNum(best.maeRatio, 3)}): it ${verdict} the naive forecast.`);
-  }
+  const best = page.rows[0];
+  if (best?.metrics) out(`\nbest model (trial ${best.number}): ${baselineVerdict(best.metrics)}`);
 }
 
 export async function printSweeps(store: SweepStore): Promise<void> {
@@ -139,6 +137,8 @@ export async function printStatus(store: SweepStore, sweepId: string): Promise<v
   out(`trials: ${Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   out(`best: ${s.best ? `trial ${s.best.trial}, val loss ${fmtNum(s.best.valLoss)}` : "—"}`);
   if (s.warmStart) out(`warm start: ${s.warmStart.observations} observations from sweep ${s.warmStart.from} (in the sampler's history, not re-run)`);
+  const best = s.best ? await store.getTrial(sweepId, s.best.trial) : undefined;
+  if (best?.metrics) out(baselineVerdict(best.metrics));
 }
 
 export async function control(store: SweepStore, sweepId: string, state: SweepState): Promise<void> {

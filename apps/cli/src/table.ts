@@ -1,4 +1,4 @@
-import type { TrialRecord } from "@hyperq/protocol";
+import { bestBaselineRatio, type TrialMetrics, type TrialRecord } from "@hyperq/protocol";
 
 /** Formats rows as an aligned plain-text table (numbers right-aligned). */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -25,10 +25,19 @@ export function fmtDuration(ms: number | undefined): string {
   return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
 }
 
-/** The leaderboard as the CLI prints it: rank, result against the naive baseline, parameters. */
+/** The best baseline's short name and the model's MAE ratio to it, for a table row ("—" for older results). */
+export function bestBaselineCells(m: TrialMetrics | undefined): [string, string] {
+  if (!m?.baselines) return ["—", "—"];
+  return [m.baselines.best, fmtNum(bestBaselineRatio(m.valMae, m.baselines), 3)];
+}
+
+/**
+ * The leaderboard as the CLI prints it: rank, result against the naive forecast and against the
+ * best baseline (its name and the MAE ratio to it), parameters.
+ */
 export function leaderboardTable(rows: readonly TrialRecord[], offset = 0): string {
   const paramNames = [...new Set(rows.flatMap((r) => Object.keys(r.params)))];
-  const headers = ["rank", "trial", "state", "val_loss", "val_mae", "naive_mae", "ratio", ...paramNames, "epochs", "time", "worker"];
+  const headers = ["rank", "trial", "state", "val_loss", "val_mae", "naive_mae", "ratio", "best_baseline", "ratio_best", ...paramNames, "epochs", "time", "worker"];
   const body = rows.map((r, i) => {
     const m = r.metrics;
     return [
@@ -39,6 +48,7 @@ export function leaderboardTable(rows: readonly TrialRecord[], offset = 0): stri
       fmtNum(m?.valMae),
       fmtNum(m?.naiveMae),
       fmtNum(m?.maeRatio, 3),
+      ...bestBaselineCells(m),
       ...paramNames.map((p) => (r.params[p] === undefined ? "—" : typeof r.params[p] === "number" ? fmtNum(r.params[p] as number) : String(r.params[p]))),
       String(m?.epochs ?? r.epochsReported),
       fmtDuration(m?.durationMs ?? (r.finishedAt && r.startedAt ? r.finishedAt - r.startedAt : undefined)),

@@ -71,6 +71,11 @@ describe("the dashboard during a real sweep", () => {
     await expect.poll(() => page.locator("#best-chart").getAttribute("data-points")).toBe("6");
     await expect.poll(() => page.locator("#parallel").getAttribute("data-lines")).toBe("6");
     await expect.poll(() => page.locator("#workers tbody tr[data-worker]").count()).toBeGreaterThanOrEqual(2);
+    // The best trial beside the best baseline, with the Diebold–Mariano verdict the worker stored.
+    const best = (await d.store.leaderboard(id)).rows[0]?.metrics;
+    expect(best?.baselines?.best).toBeDefined();
+    await expect.poll(() => page.locator("#verdict").textContent()).toMatch(/validation windows the best model (beats|ties with|loses to) the .+ baseline \((Diebold–Mariano|difference not significant,) p [=<] [\d.]+\)/);
+    expect(await page.locator("#leaderboard thead").textContent()).toContain("Ratio to best baseline");
     const shot = join(tmpdir(), `hyperq-live-sweep-${Date.now()}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(20_000);

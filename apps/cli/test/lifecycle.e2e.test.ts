@@ -99,7 +99,7 @@ describe("sweep lifecycle with real workers", () => {
     const cmp = await d.run(["sweep", "compare", src, warm]);
     expect(cmp.code).toBe(0);
     const lines = cmp.stdout.split("\n");
-    expect(lines[0]).toMatch(/sweep\s+name\s+method\s+state\s+done\s+budget\s+best_trial\s+best_val_loss\s+best_val_mae\s+naive_mae\s+ratio_naive/);
+    expect(lines[0]).toMatch(/sweep\s+name\s+method\s+state\s+done\s+budget\s+best_trial\s+best_val_loss\s+best_val_mae\s+naive_mae\s+ratio_naive\s+best_baseline\s+baseline_mae\s+ratio_baseline\s+warm_start/);
     const best = (await d.store.leaderboard(src, { limit: 1 })).rows[0]!;
     expect(lines.find((l) => l.startsWith(src))).toMatch(new RegExp(`^${src}\\s+source\\s+random\\s+complete\\s+5\\s+5\\s+${best.number}\\s`));
     expect(lines.find((l) => l.startsWith(warm))).toContain(`5 from ${src}`);

@@ -61,6 +61,13 @@ space:
       expect(t.state).toBe("complete");
       expect(Number.isFinite(t.metrics?.valLoss)).toBe(true);
       expect(t.metrics?.naiveMae).toBeGreaterThan(0);
+      // Every baseline on the same validation windows, the best named, and the DM test against it.
+      const b = t.metrics?.baselines;
+      expect(b?.naive.mae).toBeCloseTo(t.metrics!.naiveMae, 10);
+      expect(b?.linear.mae).toBeGreaterThan(0);
+      expect(b?.[b.best]?.mae).toBe(Math.min(...[b!.naive, b!.mean, b!.linear, b!.seasonalNaive].flatMap((x) => (x ? [x.mae] : []))));
+      expect(t.metrics?.significance).toMatchObject({ baseline: b?.best });
+      expect(t.metrics?.significance?.pValue).toBeGreaterThanOrEqual(0);
       expect(t.metrics?.epochs).toBe(2);
       expect((await d.store.epochs(id, t.number)).map((e) => e.epoch)).toEqual([1, 2]);
     }
@@ -75,6 +82,13 @@ space:
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/rank\s+trial\s+state\s+val_loss/);
     expect(table.stdout).toContain("naive");
+    expect(table.stdout).toMatch(/ratio\s+best_baseline\s+ratio_best/);
+    const best = lb.rows[0]!;
+    const said = best.metrics!.significance!.verdict === "ties" ? "ties with" : best.metrics!.significance!.verdict === "beats" ? "beats" : "loses to";
+    expect(table.stdout).toContain(`best model (trial ${best.number}): val MAE`);
+    expect(table.stdout).toMatch(new RegExp(`On \\d+ windows it ${said} the .+ baseline \\(.*p [=<] [\\d.]+\\)\\.`));
+    const status = await d.run(["sweep", "status", id]);
+    expect(status.stdout).toMatch(/it (beats|ties with|loses to) the .+ baseline/);
 
     // The held-out test part, for the best trials only: retrained from their seeds, the validation
     // loss comes out as stored (same weights, same batches), and the test MAE is scored.
@@ -82,12 +96,19 @@ space:
     expect(ev.code, ev.stderr).toBe(0);
     const lines = ev.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^test part: \d+ rows/);
-    const body = lines.slice(3).map((l) => l.trim().split(/\s+/));
+    expect(lines[1]).toMatch(/ratio\s+best_baseline\s+baseline_mae\s+ratio_best\s+dm_p\s+vs_best$/);
+    const body = lines.slice(3, 5).map((l) => l.trim().split(/\s+/));
     expect(body).toHaveLength(2);
-    for (const [, trial, stored, retrained, , testMae, naiveMae] of body) {
+    for (const [, trial, stored, retrained, , testMae, naiveMae, ratio, baseline, baselineMae, ratioBest, p, verdict] of body) {
       expect(retrained, `trial ${trial}`).toBe(stored);
       expect(Number(testMae)).toBeGreaterThan(0);
       expect(Number(naiveMae)).toBeGreaterThan(0);
+      expect(Number(ratio)).toBeCloseTo(Number(testMae) / Number(naiveMae), 2);
+      expect(["naive", "seasonalNaive", "mean", "linear"]).toContain(baseline);
+      expect(Number(ratioBest)).toBeCloseTo(Number(testMae) / Number(baselineMae), 2);
+      expect(Number(p)).toBeGreaterThanOrEqual(0);
+      expect(["beats", "ties", "loses"]).toContain(verdict);
     }
+    expect(ev.stdout).toMatch(/best trial \(\d+\) on the test part: test MAE .+\nOn \d+ windows it (beats|ties with|loses to) the/);
   });
 });

@@ -50,10 +50,10 @@ function renderSummary(data) {
   const target = `${s.dataset.source} → ${s.dataset.target}` + (s.dataset.horizon > 1 ? ` (${s.dataset.horizon} steps ahead)` : "") + (s.dataset.targetTransform !== "raw" ? `, predicted as ${s.dataset.targetTransform}` : "");
   const parts = [el("div", {}, "target ", el("b", {}, target))];
   if (b && m) {
-    const beats = m.maeRatio < 1;
     parts.push(
       el("div", {}, "best ", el("b", {}, `#${b.number}`), " val loss ", el("b", { id: "best-loss" }, fmtLoss(m.valLoss))),
-      el("div", {}, "val MAE ", el("b", {}, fmtNum(m.valMae)), " vs naive (tomorrow = today) ", el("b", {}, fmtNum(m.naiveMae)), " · ratio ", el("b", { class: beats ? "beats" : "loses" }, fmtNum(m.maeRatio, 3)), beats ? " beats the naive forecast" : " does not beat the naive forecast"),
+      el("div", {}, "val MAE ", el("b", {}, fmtNum(m.valMae)), " vs naive (tomorrow = today) ", el("b", {}, fmtNum(m.naiveMae)), " · ratio ", el("b", {}, fmtNum(m.maeRatio, 3))),
+      ...baselineVerdict(m),
     );
   } else parts.push(el("div", { class: "muted" }, "no complete trial yet"));
   $("baseline").replaceChildren(...parts);
@@ -63,6 +63,39 @@ function renderSummary(data) {
   $("cancel").disabled = !active;
   $("extend").disabled = s.state === "cancelled";
   if (document.activeElement !== $("budget")) $("budget").value = String(s.budget);
+}
+
+const BASELINE_LABELS = { naive: "naive (tomorrow = today)", seasonalNaive: "seasonal naive", mean: "training mean", linear: "linear autoregression" };
+
+function bestRatio(m) {
+  const best = m.baselines?.[m.baselines.best]?.mae;
+  return best > 0 ? m.valMae / best : undefined;
+}
+
+function fmtP(p) {
+  return p < 1e-4 ? "p < 0.0001" : `p = ${Number(p.toPrecision(p < 0.01 ? 2 : 3))}`;
+}
+
+/** The best trial against the best baseline, and the Diebold–Mariano verdict (same words as the CLI). */
+function baselineVerdict(m) {
+  if (!m.baselines || !m.significance) return [el("div", { class: "muted", id: "verdict" }, "no baselines stored with this result")];
+  const b = m.baselines;
+  const name = BASELINE_LABELS[b.best] ?? b.best;
+  const s = m.significance;
+  const text =
+    s.verdict === "beats"
+      ? `beats the ${name} baseline (Diebold–Mariano ${fmtP(s.pValue)})`
+      : s.verdict === "loses"
+        ? `loses to the ${name} baseline (Diebold–Mariano ${fmtP(s.pValue)})`
+        : `ties with the ${name} baseline (difference not significant, ${fmtP(s.pValue)})`;
+  const others = ["naive", "seasonalNaive", "mean", "linear"]
+    .filter((k) => b[k])
+    .map((k) => `${k === "seasonalNaive" ? `seasonal naive (period ${b.seasonalNaive.period})` : k} ${fmtNum(b[k].mae)}`)
+    .join(" · ");
+  return [
+    el("div", { id: "best-baseline" }, "best baseline ", el("b", {}, name), " MAE ", el("b", {}, fmtNum(b[b.best].mae)), " · ratio ", el("b", {}, fmtNum(bestRatio(m), 3)), el("span", { class: "muted" }, ` (baselines: ${others})`)),
+    el("div", { id: "verdict" }, "on ", el("b", {}, String(s.n)), " validation windows the best model ", el("b", { class: s.verdict === "beats" ? "beats" : s.verdict === "loses" ? "loses" : "" }, text)),
+  ];
 }
 
 async function loadSummary() {
@@ -128,7 +161,8 @@ function columns() {
     { key: "state", label: "State", cell: (t) => badge(t.state) },
     { key: "valLoss", label: "Val loss", num: true, cell: (t) => (t.state === "complete" ? fmtLoss(t.metrics?.valLoss) : t.bestValLoss !== undefined ? el("i", { title: "best epoch so far" }, fmtLoss(t.bestValLoss)) : "–") },
     { key: "valMae", label: "Val MAE (naive)", num: true, cell: (t) => (t.metrics ? `${fmtNum(t.metrics.valMae)} (${fmtNum(t.metrics.naiveMae)})` : "–") },
-    { key: "maeRatio", label: "MAE ratio", num: true, cell: (t) => (t.metrics ? el("span", { class: t.metrics.maeRatio < 1 ? "beats" : "" }, fmtNum(t.metrics.maeRatio, 3)) : "–") },
+    { key: "maeRatio", label: "Ratio to naive", num: true, cell: (t) => (t.metrics ? fmtNum(t.metrics.maeRatio, 3) : "–") },
+    { key: "bestRatio", label: "Ratio to best baseline", num: true, cell: (t) => (t.metrics?.baselines ? el("span", { class: bestRatio(t.metrics) < 1 ? "beats" : "", title: BASELINE_LABELS[t.metrics.baselines.best] }, `${fmtNum(bestRatio(t.metrics), 3)} (${t.metrics.baselines.best})`) : "–") },
     ...paramNames().map((p) => ({ key: "param." + p, label: p, num: true, cell: (t) => fmtParam(t.params[p]) })),
     { key: "epochs", label: "Epochs", num: true, cell: (t) => t.metrics?.epochs ?? t.epochsReported },
     { key: "durationMs", label: "Duration", num: true, cell: (t) => fmtDuration(t.metrics?.durationMs ?? (t.startedAt && t.finishedAt ? t.finishedAt - t.startedAt : undefined)) },

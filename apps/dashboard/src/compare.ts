@@ -18,8 +18,9 @@ export interface ComparisonRow {
   naiveMae: number | null;
   /** Best val MAE / naive MAE: below 1 beats "tomorrow equals today". */
   ratioToNaive: number | null;
-  /** The strongest baseline's MAE, when the result carries `baselines` (null otherwise). */
+  /** The best baseline's MAE (`metrics.baselines`; null for results stored before baselines) and its name. */
   baselineMae: number | null;
+  baseline: string | null;
   ratioToBaseline: number | null;
 }
 
@@ -35,23 +36,10 @@ export interface SweepComparison {
   curves: BestSoFarCurve[];
 }
 
-/**
- * The strongest simple baseline's MAE from a result's optional `baselines` block (added by a later
- * metrics schema): `baselines.best.mae` when given, else the lowest `mae` among its entries.
- */
+/** The best baseline's validation MAE of a result (`metrics.baselines`), or null for results stored before baselines. */
 export function bestBaselineMae(metrics: TrialMetrics | undefined): number | null {
-  const b = (metrics as (TrialMetrics & { baselines?: unknown }) | undefined)?.baselines;
-  if (typeof b !== "object" || b === null) return null;
-  const maeOf = (v: unknown): number | undefined => {
-    if (typeof v !== "object" || v === null) return undefined;
-    const o = v as Record<string, unknown>;
-    const m = o.mae ?? o.valMae;
-    return typeof m === "number" && Number.isFinite(m) ? m : undefined;
-  };
-  const best = maeOf((b as Record<string, unknown>).best);
-  if (best !== undefined) return best;
-  const all = Object.values(b).flatMap((v) => maeOf(v) ?? []);
-  return all.length ? Math.min(...all) : null;
+  const b = metrics?.baselines;
+  return b ? (b[b.best]?.mae ?? null) : null;
 }
 
 /** A sweep's comparison row from its record and trials. */
@@ -74,6 +62,7 @@ export function comparisonRow(s: SweepRecord, trials: readonly TrialRecord[]): C
     naiveMae: m?.naiveMae ?? null,
     ratioToNaive: m ? m.valMae / m.naiveMae : null,
     baselineMae,
+    baseline: m?.baselines?.best ?? null,
     ratioToBaseline: m && baselineMae ? m.valMae / baselineMae : null,
   };
 }

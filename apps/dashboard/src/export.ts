@@ -1,4 +1,4 @@
-import type { ParamValue, TrialRecord } from "@hyperq/protocol";
+import { bestBaselineRatio, type ParamValue, type TrialRecord } from "@hyperq/protocol";
 import type { SweepRecord } from "@hyperq/store";
 import { rankMap } from "./ranking.ts";
 
@@ -52,6 +52,11 @@ export function trialsToRows(sweep: SweepRecord, trials: readonly TrialRecord[])
         naive_mae: orNull(m?.naiveMae),
         mean_mae: orNull(m?.meanMae),
         mae_ratio: orNull(m?.maeRatio),
+        best_baseline: orNull(m?.baselines?.best),
+        best_baseline_mae: orNull(m?.baselines ? m.baselines[m.baselines.best]?.mae : undefined),
+        mae_ratio_best: orNull(m?.baselines ? bestBaselineRatio(m.valMae, m.baselines) : undefined),
+        dm_p_value: orNull(m?.significance?.pValue),
+        vs_best_baseline: orNull(m?.significance?.verdict),
         train_loss: orNull(m?.trainLoss),
         best_epoch: orNull(m?.bestEpoch),
         epochs: m?.epochs ?? t.epochsReported,

@@ -1,4 +1,4 @@
-import type { ParamValue, TrialRecord, TrialState } from "@hyperq/protocol";
+import { bestBaselineRatio, type ParamValue, type TrialRecord, type TrialState } from "@hyperq/protocol";
 
 /**
  * Sorting and ranking of trials, shared by the leaderboard API, the exports and the charts.
@@ -14,6 +14,7 @@ export const SORT_COLUMNS = [
   "valLoss",
   "valMae",
   "maeRatio",
+  "bestRatio",
   "epochs",
   "durationMs",
   "workerId",
@@ -77,6 +78,8 @@ function cell(t: TrialRecord, key: SortKey, ranks: ReadonlyMap<number, number>):
       return t.metrics?.valMae;
     case "maeRatio":
       return t.metrics?.maeRatio;
+    case "bestRatio":
+      return t.metrics?.baselines ? bestBaselineRatio(t.metrics.valMae, t.metrics.baselines) : undefined;
     case "epochs":
       return t.metrics?.epochs ?? t.epochsReported;
     case "durationMs":

@@ -24,7 +24,22 @@ const LOSSES = [0.05, 0.03, 0.08, 0.012, 0.04, 0.02, 0.09, 0.015];
 
 function metrics(valLoss: number, workerId: string): TrialMetrics {
   const valMae = 14.2 * (0.9 + valLoss * 3);
-  return { valLoss, valMae, valRmse: valMae * 1.3, naiveMae: 14.2, meanMae: 200, maeRatio: valMae / 14.2, trainLoss: valLoss * 0.8, bestEpoch: 3, epochs: 3, durationMs: 450, backend: "cpu", workerId };
+  return {
+    valLoss,
+    valMae,
+    valRmse: valMae * 1.3,
+    naiveMae: 14.2,
+    meanMae: 200,
+    maeRatio: valMae / 14.2,
+    baselines: { naive: { mae: 14.2, rmse: 18 }, mean: { mae: 200, rmse: 230 }, linear: { mae: 12.8, rmse: 16 }, best: "linear" },
+    significance: { baseline: "linear", statistic: -1.2, pValue: 0.2301, n: 480, verdict: "ties" },
+    trainLoss: valLoss * 0.8,
+    bestEpoch: 3,
+    epochs: 3,
+    durationMs: 450,
+    backend: "cpu",
+    workerId,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -126,6 +141,11 @@ describe("dashboard in Chromium during a live sweep", () => {
     expect((await store.leaderboard(SWEEP)).rows.map((t) => t.number)).toEqual(expected);
     await expect.poll(() => page.locator("#progress").textContent()).toBe(`${LOSSES.length} / ${LOSSES.length}`);
     expect(await page.locator("#baseline").textContent()).toMatch(/naive \(tomorrow = today\) 14\.20/);
+    expect(await page.locator("#best-baseline").textContent()).toMatch(/best baseline linear autoregression MAE 12\.80 · ratio 1\.0\d\d/);
+    expect(await page.locator("#verdict").textContent()).toBe(
+      "on 480 validation windows the best model ties with the linear autoregression baseline (difference not significant, p = 0.23)",
+    );
+    expect(await page.locator("#leaderboard thead").textContent()).toContain("Ratio to best baseline");
 
     // The plots rendered: uPlot canvases and the parallel coordinates carry drawn pixels.
     await expect.poll(() => page.locator("#best-chart").getAttribute("data-points")).toBe(String(LOSSES.length));

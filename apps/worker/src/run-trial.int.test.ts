@@ -48,6 +48,12 @@ describe("runTrial", () => {
     expect(Number.isFinite(t?.metrics?.valLoss)).toBe(true);
     expect(t?.metrics?.naiveMae).toBeGreaterThan(5); // S&P 500 index points
     expect(t?.metrics?.maeRatio).toBeCloseTo(t!.metrics!.valMae / t!.metrics!.naiveMae, 10);
+    // The baselines on the same windows and the DM test against the best of them.
+    const b = t?.metrics?.baselines;
+    expect(b?.naive.mae).toBeCloseTo(t!.metrics!.naiveMae, 10);
+    expect(b?.mean.mae).toBeCloseTo(t!.metrics!.meanMae, 10);
+    expect(t?.metrics?.significance?.baseline).toBe(b?.best);
+    expect(t?.metrics?.significance?.n).toBeGreaterThan(100);
     expect((await store.epochs("s", 0)).map((e) => e.epoch)).toEqual([1, 2]);
     // The scalers (fitted on the training rows) travel with the result.
     expect(t?.metrics?.data?.featureScaler.columns).toEqual(["close", "volume"]);

@@ -9,7 +9,7 @@ import {
   type TrialState,
 } from "@hyperq/protocol";
 import type { EpochDecision, SweepStore } from "@hyperq/store";
-import { DatasetError, type DatasetMeta, evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "@hyperq/timeseries";
+import { DatasetError, type DatasetMeta, compareWithBaselines, evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "@hyperq/timeseries";
 import { initBackend, trainModel } from "@hyperq/models";
 
 /** A fault that retrying cannot fix: the trial is failed in the store and BullMQ should not retry. */
@@ -167,9 +167,13 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
   if (!Number.isFinite(outcome.bestValLoss)) return fail(`diverged: validation loss is ${outcome.bestValLoss}`);
 
   const forecast = evaluateForecast(prepared, hp.seq_len, "val", outcome.valPredictions);
+  // The DM test runs here, where the per-window errors are: the result keeps its statistic and p-value, not the errors.
+  const { baselines, significance } = compareWithBaselines(prepared, hp.seq_len, "val", outcome.valPredictions);
   const metrics: TrialMetrics = {
     valLoss: outcome.bestValLoss,
     ...forecast,
+    baselines,
+    significance,
     trainLoss: outcome.trainLoss,
     bestEpoch: outcome.bestEpoch,
     epochs: outcome.epochs,
@@ -179,7 +183,7 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
     data: trialData(prepared.meta),
   };
   if (await store.completeTrial(sweepId, n, token, metrics)) {
-    log.info({ ...where, valLoss: metrics.valLoss, valMae: metrics.valMae, naiveMae: metrics.naiveMae, epochs: metrics.epochs, ms: metrics.durationMs }, "trial complete");
+    log.info({ ...where, valLoss: metrics.valLoss, valMae: metrics.valMae, naiveMae: metrics.naiveMae, bestBaseline: baselines.best, verdict: significance.verdict, epochs: metrics.epochs, ms: metrics.durationMs }, "trial complete");
     return { state: "complete", metrics };
   }
   log.warn({ ...where }, "result refused: the trial was taken over or finished meanwhile");

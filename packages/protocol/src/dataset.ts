@@ -52,6 +52,12 @@ export const datasetSpecSchema = z
       .refine((s) => s.train + s.validation < 1, { message: "`train + validation < 1` must hold (the rest is the test part)" })
       .default({ train: 0.7, validation: 0.15 }),
     scaler: z.enum(SCALERS).default("standard"),
+    /**
+     * Season length in rows (12 for monthly data with a yearly cycle, 7 for daily data with a
+     * weekly one), for the seasonal naive baseline. @defaultValue detected from the training
+     * part's autocorrelation; none when no clear peak
+     */
+    season: z.number().int().min(2, "`season` must be an integer ≥ 2 (rows per cycle)").optional(),
     /** Steps ahead to forecast (the model's output size). @defaultValue 1 */
     horizon: z.number().int().min(1).max(365).default(1),
     /** sha256 of the file's bytes; set by `hyperq sweep launch`, which stores the file in Redis. */

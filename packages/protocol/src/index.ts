@@ -32,6 +32,18 @@ export { paramSpecSchema, searchSpaceSchema, possibleValues, isParamActive } fro
 export type { IntParam, FloatParam, CategoricalParam, FixedParam, ParamSpec, SearchSpace, ParamAssignment } from "./space.ts";
 export { assignmentIssues, completeAssignment } from "./assignment.ts";
 export type { AssignmentIssue } from "./assignment.ts";
+export {
+  BASELINE_NAMES,
+  BASELINE_LABELS,
+  VERDICTS,
+  SIGNIFICANCE_LEVEL,
+  baselineScoresSchema,
+  significanceSchema,
+  bestBaselineRatio,
+  describeSignificance,
+  formatP,
+} from "./baselines.ts";
+export type { BaselineName, BaselineScore, BaselineScores, Verdict, Significance } from "./baselines.ts";
 export { BUNDLED_DATASETS, TARGET_TRANSFORMS, MISSING_POLICIES, SCALERS, datasetSpecSchema } from "./dataset.ts";
 export type { BundledDatasetName, TargetTransform, MissingPolicy, ScalerKind, DatasetSpec, DatasetSpecInput } from "./dataset.ts";
 export {

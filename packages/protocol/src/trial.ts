@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Hyperparams, ParamValue } from "./hyperparams.ts";
 import type { DatasetSpec } from "./dataset.ts";
 import type { ParamAssignment } from "./space.ts";
+import { baselineScoresSchema, significanceSchema } from "./baselines.ts";
 
 /** A trial's life: waiting (queued) → running → complete | pruned | failed. Finished trials never change. */
 export const TRIAL_STATES = ["waiting", "running", "complete", "pruned", "failed"] as const;
@@ -83,6 +84,13 @@ export const trialMetricsSchema = z.strictObject({
   meanMae: z.number(),
   /** valMae / naiveMae: below 1 means the model beats the naive forecast. */
   maeRatio: z.number(),
+  /**
+   * Every baseline (naive, seasonal naive, mean, linear autoregression) on the same validation
+   * windows, original units, and the best of them. Absent in results stored before baselines.
+   */
+  baselines: baselineScoresSchema.optional(),
+  /** Diebold–Mariano test of this trial against the best baseline on the validation windows. */
+  significance: significanceSchema.optional(),
   trainLoss: z.number(),
   /** Epoch (1-based) whose weights were kept. */
   bestEpoch: z.number().int().min(0),

@@ -16,6 +16,8 @@
  * const predictions = model.predict(w.val.x);           // scaled, n × horizon
  * const valLoss = mseScaled(w.val.y, predictions);
  * const { valMae, naiveMae, maeRatio } = evaluateForecast(data, 20, "val", predictions);
+ * const { baselines, significance } = compareWithBaselines(data, 20, "val", predictions);
+ * // baselines.best: "linear"; significance.verdict: "beats" | "ties" | "loses" (Diebold–Mariano, 5%)
  * ```
  */
 export { DatasetError } from "./errors.ts";
@@ -40,3 +42,13 @@ export { makeWindows } from "./windows.ts";
 export type { Windows, WindowSet } from "./windows.ts";
 export { evaluateForecast, inverseForecast, mseScaled } from "./metrics.ts";
 export type { ForecastMetrics } from "./metrics.ts";
+export { detectSeason, autocorrelation, resolveSeason } from "./baselines/season.ts";
+export type { Season, SeasonSource } from "./baselines/season.ts";
+export { fitRidge, predictRidge } from "./baselines/ridge.ts";
+export type { RidgeFit } from "./baselines/ridge.ts";
+export { fitLinearBaseline, linearBaselinePredictions, LINEAR_RIDGE_LAMBDA } from "./baselines/linear-ar.ts";
+export { scoreBaselines, compareWithBaselines, compareWithBaseline, windowErrors, seasonalNaiveForecast } from "./baselines/score-baselines.ts";
+export type { WindowErrors, BaselineErrors, BaselineComparison } from "./baselines/score-baselines.ts";
+export { dieboldMariano } from "./stats/diebold-mariano.ts";
+export type { DieboldMarianoResult } from "./stats/diebold-mariano.ts";
+export { studentTCdf, studentTTwoSidedP, regularizedIncompleteBeta, logGamma } from "./stats/t-distribution.ts";

@@ -5,6 +5,7 @@ import { fitColumn, type ScalerParams } from "./scaler.ts";
 import { contentHash } from "./source.ts";
 import { buildSeries, resolveColumns } from "./table.ts";
 import { forwardTarget } from "./target-transform.ts";
+import { resolveSeason, type Season } from "./baselines/season.ts";
 
 /** The three chronological parts, in time order. */
 export type SplitName = "train" | "val" | "test";
@@ -54,6 +55,12 @@ export interface DatasetMeta {
   targetScaler: ScalerParams;
   /** Mean of the target column over the training rows, original units (the mean baseline). */
   targetMean: number;
+  /**
+   * Season length of the target for the seasonal naive baseline: the spec's `season`, or detected
+   * from the autocorrelation of the training rows' target (its one-step changes under a relative
+   * target transform), or none.
+   */
+  season: Season;
 }
 
 /**
@@ -144,6 +151,10 @@ export function prepareDataset(spec: DatasetSpec, text: string, file: string): P
   let mean = 0;
   for (let r = 0; r < nTrain; r++) mean += y[r] ?? 0;
   mean /= nTrain;
+  if (spec.season !== undefined && spec.season >= nTrain) {
+    throw new DatasetError({ file, rule: `\`season\` must be shorter than the training part (${nTrain} rows), but got season=${spec.season}` });
+  }
+  const season = resolveSeason(spec.season, seasonSeries(spec.targetTransform, y, nTrain));
 
   return {
     meta: {
@@ -163,6 +174,7 @@ export function prepareDataset(spec: DatasetSpec, text: string, file: string): P
       featureScaler,
       targetScaler,
       targetMean: mean,
+      season,
     },
     dates: series.dates,
     dateLabels: series.dateLabels,
@@ -217,6 +229,17 @@ function trainingTargets(transform: TargetTransform, y: Float64Array, nTrain: nu
     for (let h = 1; h <= horizon && t + h < nTrain; h++) out.push(forwardTarget(transform, y[t + h] ?? 0, y[t] ?? 0));
   }
   return Float64Array.from(out);
+}
+
+/**
+ * The training rows' target as the model predicts it, for season detection: the values for `raw`,
+ * the one-step changes T(y[t], y[t-1]) otherwise (a price's level has no season, its returns might).
+ */
+function seasonSeries(transform: TargetTransform, y: Float64Array, nTrain: number): Float64Array {
+  if (transform === "raw") return y.subarray(0, nTrain);
+  const out = new Float64Array(Math.max(0, nTrain - 1));
+  for (let t = 1; t < nTrain; t++) out[t - 1] = forwardTarget(transform, y[t] ?? 0, y[t - 1] ?? 0);
+  return out;
 }
 
 /** Most recently used prepared datasets, by {@link preparedCacheKey}. */
