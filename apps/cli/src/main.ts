@@ -12,6 +12,7 @@ import { UsageError, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
+import { exit, guardOutput } from "./exit.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -111,7 +112,6 @@ export function buildProgram(config: Config): Command {
       // A second signal stops at once.
       const closing = w.close(config.HYPERQ_GRACE_S * 1000);
       await Promise.race([closing, untilSignal().then(() => w.close(0))]);
-      process.exit(0);
     });
 
   program
@@ -128,7 +128,6 @@ export function buildProgram(config: Config): Command {
       await c.stop();
       await queue.close();
       await close();
-      process.exit(0);
     });
 
   program
@@ -145,21 +144,18 @@ export function buildProgram(config: Config): Command {
       await untilSignal();
       await d.close();
       await close();
-      process.exit(0);
     });
   return program;
 }
 
 async function main(): Promise<void> {
+  guardOutput();
   try {
     const config = loadConfig();
     await buildProgram(config).parseAsync(process.argv);
-    process.exit(0);
+    await exit(0);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`hyperq: ${e.message}\n`);
-      process.exit(2);
-    }
+    if (e instanceof UsageError) await exit(2, `hyperq: ${e.message}`);
     throw e;
   }
 }
