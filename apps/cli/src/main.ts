@@ -13,11 +13,13 @@ import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
 import { exit, guardOutput } from "./exit.ts";
+import { failureOf } from "./failure.ts";
 
-function int(name: string, min: number) {
+function int(name: string, min: number, max = Infinity) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, but got ${JSON.stringify(v)}`);
+    const rule = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer ${rule}, but got ${JSON.stringify(v)}`);
     return n;
   };
 }
@@ -34,8 +36,9 @@ async function withStore<T>(config: Config, fn: (store: Awaited<ReturnType<typeo
 export function buildProgram(config: Config): Command {
   const program = new Command("hyperq")
     .description("Distributed hyperparameter search for LSTM time-series forecasters (Redis + BullMQ + TensorFlow.js)")
-    .showHelpAfterError()
-    .configureOutput({ outputError: (s, w) => w(s) });
+    // Commander's errors end as one `hyperq: …` line, printed by main (see failure.ts).
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
 
   const sweep = program.command("sweep").description("launch and manage sweeps");
   sweep
@@ -133,7 +136,7 @@ export function buildProgram(config: Config): Command {
   program
     .command("dashboard")
     .description("serve the live leaderboard")
-    .option("-p, --port <port>", "port", int("--port", 0), config.HYPERQ_DASHBOARD_PORT)
+    .option("-p, --port <port>", "port (0: any free one)", int("--port", 0, 65535), config.HYPERQ_DASHBOARD_PORT)
     .option("--host <host>", "address to bind (loopback unless told otherwise)", config.HYPERQ_DASHBOARD_HOST)
     .action(async (o: { port: number; host: string }) => {
       const log = makeLogger(config, "dashboard");
@@ -155,8 +158,8 @@ async function main(): Promise<void> {
     await buildProgram(config).parseAsync(process.argv);
     await exit(0);
   } catch (e) {
-    if (e instanceof UsageError) await exit(2, `hyperq: ${e.message}`);
-    throw e;
+    const f = failureOf(e);
+    await exit(f.code, f.message);
   }
 }
 
