@@ -138,10 +138,14 @@ export function buildProgram(config: Config): Command {
     .description("serve the live leaderboard")
     .option("-p, --port <port>", "port (0: any free one)", int("--port", 0, 65535), config.HYPERQ_DASHBOARD_PORT)
     .option("--host <host>", "address to bind (loopback unless told otherwise)", config.HYPERQ_DASHBOARD_HOST)
-    .action(async (o: { port: number; host: string }) => {
+    .option("--insecure", "serve beyond localhost without HYPERQ_TOKEN (anyone who reaches it reads every sweep)", false)
+    .action(async (o: { port: number; host: string; insecure: boolean }) => {
       const log = makeLogger(config, "dashboard");
       const { store, close } = await openStore(config);
-      const d = await startDashboard({ store, port: o.port, host: o.host, log, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) });
+      const d = await startDashboard({ store, port: o.port, host: o.host, log, insecure: o.insecure, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) }).catch(async (e: unknown) => {
+        await close();
+        throw e;
+      });
       log.info({ url: d.url, control: config.HYPERQ_TOKEN ? "token" : "disabled (set HYPERQ_TOKEN)" }, "dashboard listening");
       process.stdout.write(`dashboard: ${d.url}\n`);
       await untilSignal();

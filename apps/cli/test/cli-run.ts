@@ -27,7 +27,8 @@ export interface RunCliOptions {
 }
 
 export function runCli(args: readonly string[], opts: RunCliOptions = {}): Promise<CliResult> {
-  const env = { ...process.env, REDIS_URL: SHARED_REDIS_URL, HYPERQ_LOG_LEVEL: "warn", ...opts.env };
+  // A variable given as undefined is left out (e.g. HYPERQ_TOKEN: undefined, whatever the caller's environment holds).
+  const env = Object.fromEntries(Object.entries({ ...process.env, REDIS_URL: SHARED_REDIS_URL, HYPERQ_LOG_LEVEL: "warn", ...opts.env }).filter(([, v]) => v !== undefined));
   const p = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];

@@ -63,6 +63,14 @@ describe("one clear line, exit 2", () => {
     });
   });
 
+  describe("dashboard beyond localhost", () => {
+    it("refuses to start without HYPERQ_TOKEN unless --insecure", async () => {
+      const r = await runCli(["dashboard", "--host", "0.0.0.0", "--port", "0"], { env: { ...env, HYPERQ_TOKEN: undefined } });
+      expectOneLine(r, /^hyperq: refusing to serve the dashboard on 0\.0\.0\.0 without HYPERQ_TOKEN.*--insecure/);
+      expect(r.stdout).toBe("");
+    });
+  });
+
   describe("sweep export -o", () => {
     it("names a file whose folder does not exist", async () => {
       expectOneLine(await runCli(["sweep", "export", "taken", "-o", "/proc/nope/x.csv"], { env }), /^hyperq: cannot write \/proc\/nope\/x\.csv \(-o\): its folder does not exist\n$/);

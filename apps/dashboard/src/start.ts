@@ -12,6 +12,11 @@ export interface StartDashboardOptions {
   host?: string;
   /** HYPERQ_TOKEN: enables control actions; when bound beyond localhost, reads need it too. */
   token?: string;
+  /**
+   * Serve beyond localhost without a token (anyone who reaches it reads every sweep). Without it,
+   * such a start is refused with a DashboardStartError. @defaultValue false
+   */
+  insecure?: boolean;
   log?: DashboardLogger;
   /** Passed to createServer (SSE and cache tuning, worker staleness). */
   server?: Pick<DashboardDeps, "sse" | "cache" | "workerStaleMs">;
@@ -33,7 +38,8 @@ export function isLoopback(host: string): boolean {
 
 /**
  * Serves the dashboard. On localhost (the default) reading is open and the Host header must name
- * localhost (no DNS rebinding); elsewhere reading needs the token when one is set.
+ * localhost (no DNS rebinding); elsewhere reading needs the token, and without one it refuses to
+ * start unless `insecure` is set.
  *
  * ```ts
  * const d = await startDashboard({ store, port: 8787, token: process.env.HYPERQ_TOKEN });
@@ -49,6 +55,11 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   const local = isLoopback(host);
   const deps: DashboardDeps = { store: opts.store, log, ...opts.server };
   if (opts.token !== undefined && opts.token !== "") deps.token = opts.token;
+  if (!local && !deps.token && !opts.insecure) {
+    throw new DashboardStartError(
+      `refusing to serve the dashboard on ${host} without HYPERQ_TOKEN: anyone who reaches it could read every sweep. Set HYPERQ_TOKEN, bind 127.0.0.1, or pass --insecure to serve it openly`,
+    );
+  }
   if (local) deps.allowedHosts = ["127.0.0.1", "localhost", "[::1]", "::1", host.toLowerCase()];
   else if (deps.token) deps.tokenForReads = true;
   const app = createServer(deps);
