@@ -51,6 +51,8 @@ export interface DashboardDeps {
   cache?: TrialCacheOptions;
   /** @defaultValue Date.now */
   now?: () => number;
+  /** How long `/api/health` waits for the store's answer before it reports 503. @defaultValue 2000 */
+  healthTimeoutMs?: number;
 }
 
 /** The express app plus what it runs in the background (one event-stream reader, the caches). */
@@ -214,10 +216,16 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     res.sendFile("sweep.html", { root: PUBLIC_DIR });
   });
 
-  app.get("/api/health", (_req, res) => {
+  app.get("/api/health", async (_req, res) => {
     const m = process.memoryUsage();
-    res.json({
-      ok: true,
+    const reason = await store.ping(deps.healthTimeoutMs).then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    // 503 with the reason: a load balancer or `curl -f` sees the dashboard cannot serve data.
+    res.status(reason === undefined ? 200 : 503).json({
+      ok: reason === undefined,
+      store: reason === undefined ? "ok" : `unreachable: ${reason}`,
       eventsDelivered: hub.delivered,
       sseClients: sse.size,
       cachedSweeps: cache.size,
