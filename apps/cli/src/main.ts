@@ -14,11 +14,14 @@ import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus
 import { evaluateTop } from "./evaluate.ts";
 import { registerLifecycleCommands } from "./lifecycle-commands.ts";
 import { registerDeleteCommand } from "./delete-command.ts";
+import { exit, guardOutput } from "./exit.ts";
+import { failureOf } from "./failure.ts";
 
-function int(name: string, min: number) {
+function int(name: string, min: number, max = Infinity) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, but got ${JSON.stringify(v)}`);
+    const rule = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer ${rule}, but got ${JSON.stringify(v)}`);
     return n;
   };
 }
@@ -35,8 +38,9 @@ async function withStore<T>(config: Config, fn: (store: Awaited<ReturnType<typeo
 export function buildProgram(config: Config): Command {
   const program = new Command("hyperq")
     .description("Distributed hyperparameter search for LSTM time-series forecasters (Redis + BullMQ + TensorFlow.js)")
-    .showHelpAfterError()
-    .configureOutput({ outputError: (s, w) => w(s) });
+    // Commander's errors end as one `hyperq: …` line, printed by main (see failure.ts).
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
 
   const sweep = program.command("sweep").description("launch and manage sweeps");
   sweep
@@ -121,7 +125,6 @@ export function buildProgram(config: Config): Command {
       // A second signal stops at once.
       const closing = w.close(config.HYPERQ_GRACE_S * 1000);
       await Promise.race([closing, untilSignal().then(() => w.close(0))]);
-      process.exit(0);
     });
 
   program
@@ -138,39 +141,39 @@ export function buildProgram(config: Config): Command {
       await c.stop();
       await queue.close();
       await close();
-      process.exit(0);
     });
 
   program
     .command("dashboard")
     .description("serve the live leaderboard")
-    .option("-p, --port <port>", "port", int("--port", 0), config.HYPERQ_DASHBOARD_PORT)
+    .option("-p, --port <port>", "port (0: any free one)", int("--port", 0, 65535), config.HYPERQ_DASHBOARD_PORT)
     .option("--host <host>", "address to bind (loopback unless told otherwise)", config.HYPERQ_DASHBOARD_HOST)
-    .action(async (o: { port: number; host: string }) => {
+    .option("--insecure", "serve beyond localhost without HYPERQ_TOKEN (anyone who reaches it reads every sweep)", false)
+    .action(async (o: { port: number; host: string; insecure: boolean }) => {
       const log = makeLogger(config, "dashboard");
       const { store, close } = await openStore(config);
-      const d = await startDashboard({ store, port: o.port, host: o.host, log, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) });
+      const d = await startDashboard({ store, port: o.port, host: o.host, log, insecure: o.insecure, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) }).catch(async (e: unknown) => {
+        await close();
+        throw e;
+      });
       log.info({ url: d.url, control: config.HYPERQ_TOKEN ? "token" : "disabled (set HYPERQ_TOKEN)" }, "dashboard listening");
       process.stdout.write(`dashboard: ${d.url}\n`);
       await untilSignal();
       await d.close();
       await close();
-      process.exit(0);
     });
   return program;
 }
 
 async function main(): Promise<void> {
+  guardOutput();
   try {
     const config = loadConfig();
     await buildProgram(config).parseAsync(process.argv);
-    process.exit(0);
+    await exit(0);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`hyperq: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
+    const f = failureOf(e);
+    await exit(f.code, f.message);
   }
 }
 

@@ -8,17 +8,21 @@ export function makeLogger(config: Config, name: string): Logger {
   return createLogger({ name, level: config.HYPERQ_LOG_LEVEL });
 }
 
-/** Connects to Redis or explains, without a stack trace, what to start. */
+/** Connects to Redis or explains in one line, without a stack trace, what is wrong. */
 export async function openStore(config: Config): Promise<{ store: RedisSweepStore; redis: Redis; close(): Promise<void> }> {
   const redis = connectRedis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) });
+  // Without a listener ioredis prints "Unhandled error event" and a stack for every failed attempt;
+  // the first error is what went wrong ("Connection is closed" only says that it did).
+  let cause: Error | undefined;
+  redis.on("error", (e: Error) => {
+    cause ??= e;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new UsageError(
-      `cannot reach Redis at ${redactUrl(config.REDIS_URL)} (${(e as Error).message}). Start one (e.g. \`redis-server\`, or \`scripts/ensure-redis.sh\`) or set REDIS_URL.`,
-    );
+    throw new UsageError(`cannot reach Redis at ${redactUrl(config.REDIS_URL)}: ${describeRedisError(cause ?? (e as Error))}`);
   }
   const store = new RedisSweepStore(redis, { keyPrefix: config.HYPERQ_PREFIX });
   return {
@@ -29,6 +33,20 @@ export async function openStore(config: Config): Promise<{ store: RedisSweepStor
       redis.disconnect();
     },
   };
+}
+
+/** What a failed Redis connection means, in words a user can act on. */
+export function describeRedisError(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const msg = e.message;
+  if (/^(WRONGPASS|NOAUTH)\b|invalid password|invalid username-password/i.test(msg)) {
+    return "authentication failed (check the user and password in REDIS_URL)";
+  }
+  const start = "Start one (e.g. `redis-server`, or `scripts/ensure-redis.sh`) or set REDIS_URL.";
+  if (code === "ECONNREFUSED") return `connection refused. ${start}`;
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "unknown host (check the host in REDIS_URL)";
+  if (code === "ETIMEDOUT") return `connection timed out. ${start}`;
+  return `${msg.replace(/\s+/g, " ").trim()}. ${start}`;
 }
 
 export function redactUrl(url: string): string {

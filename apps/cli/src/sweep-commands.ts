@@ -32,6 +32,8 @@ export async function checkSpec(specPath: string, opts: LaunchCheckOptions = {})
 }
 
 export async function launch(store: SweepStore, specPath: string, opts: LaunchCheckOptions & { detach: boolean; quiet?: boolean; warmStart?: string }): Promise<SweepRecord> {
+  // Before the dataset is read and uploaded: a taken id stores nothing.
+  if (opts.id !== undefined && (await store.getSweep(opts.id))) throw new UsageError(`sweep "${opts.id}" already exists (--id): choose another id, or see \`hyperq sweep list\``);
   const plan = await checkSpec(specPath, opts);
   await resolveWarmStart(store, plan, opts.warmStart);
   const sweep = await launchSweep(store, plan);
@@ -152,9 +154,31 @@ export async function exportTrials(store: SweepStore, sweepId: string, format: "
   const trials = await store.listTrials(sweepId);
   const text = format === "csv" ? trialsToCsv(sweep, trials) : trialsToJson(sweep, trials);
   if (file) {
-    await writeFile(file, text);
+    await writeFile(file, text).catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot write ${file} (-o): ${describeWriteError(e)}`);
+    });
     process.stderr.write(`wrote ${trials.length} trials to ${file}\n`);
   } else process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+function describeWriteError(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case "ENOENT":
+      return "its folder does not exist";
+    case "EISDIR":
+      return "it is a folder; name a file";
+    case "ENOTDIR":
+      return "a part of the path is not a folder";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "read-only file system";
+    case "ENOSPC":
+      return "no space left on the device";
+    default:
+      return e.code ?? e.message;
+  }
 }
 
 export async function printWorkers(store: SweepStore, deadAfterMs = 15_000): Promise<void> {

@@ -13,6 +13,7 @@
 export { createServer, summarizeSweep, HttpError } from "./server.ts";
 export type { DashboardDeps, DashboardApp, SweepSummary } from "./server.ts";
 export { startDashboard, isLoopback } from "./start.ts";
+export { DashboardStartError } from "./errors.ts";
 export type { StartDashboardOptions, RunningDashboard } from "./start.ts";
 export { trialsToCsv, trialsToJson, trialsToRows, paramColumns } from "./export.ts";
 export type { TrialRow } from "./export.ts";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import request from "supertest";
 import { MemorySweepStore } from "@hyperq/store";
-import { trialJobId, type TrialMetrics } from "@hyperq/protocol";
+import { parseSweepSpec, trialJobId, type TrialMetrics } from "@hyperq/protocol";
 import { createServer, type DashboardApp } from "./server.ts";
 import { createFixtureSweep, fixtureSpec } from "./fixture.ts";
 
@@ -312,5 +312,48 @@ describe("history increments", () => {
     expect(inc.body.number).toEqual([1, 2]);
     await request(app).get("/api/sweeps/h/history?since=soon").expect(400);
     app.dispose();
+  });
+});
+
+describe("dashboard exposure", () => {
+  let store: MemorySweepStore;
+  let app: DashboardApp;
+  const ABSOLUTE = "/home/someone/private/prices-2024.csv";
+
+  beforeEach(async () => {
+    store = new MemorySweepStore();
+    await createFixtureSweep(store, { id: "fx", trials: 10, running: 1, waiting: 2, seed: 3 });
+    const r = parseSweepSpec({ name: "mine", method: "random", budget: 4, epochs: 2, dataset: { path: ABSOLUTE, target: "close" }, space: { hidden_size: [8, 16] } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    await store.createSweep(r.value, { id: "own-data", budget: 4 });
+    app = createServer({ store, token: "s3cret" });
+  });
+  afterEach(() => app.dispose());
+
+  it("takes the control token from a header only, never from the query string", async () => {
+    const r = await request(app).post("/api/sweeps/fx/pause?token=s3cret").expect(401);
+    expect(r.body.error).toMatch(/in a header/);
+    await request(app).post("/api/sweeps/fx/cancel").query({ token: "s3cret" }).expect(401);
+    expect((await store.getSweep("fx"))?.state).toBe("running");
+    await request(app).post("/api/sweeps/fx/pause").set("Authorization", "Bearer s3cret").expect(200);
+  });
+
+  it("shows a user dataset by its file name, never the launcher's path", async () => {
+    const list = await request(app).get("/api/sweeps").expect(200);
+    expect(list.body.sweeps.find((s: { id: string }) => s.id === "own-data").dataset.source).toBe("prices-2024.csv");
+    const one = await request(app).get("/api/sweeps/own-data").expect(200);
+    expect(one.body.sweep.dataset.source).toBe("prices-2024.csv");
+    expect(one.body.spec.dataset.path).toBe("prices-2024.csv");
+    const json = await request(app).get("/api/sweeps/own-data/export.json").expect(200);
+    for (const text of [list.text, one.text, json.text]) expect(text).not.toContain("/home/someone");
+  });
+
+  it("answers a path-traversal attempt with a status and a message that agree", async () => {
+    for (const path of ["/static/..%2fsrc%2fserver.ts", "/static/%2e%2e/src/server.ts", "/vendor/uplot/..%2f..%2fpackage.json"]) {
+      const r = await request(app).get(path);
+      expect(r.status, path).toBe(403);
+      expect(r.body, path).toEqual({ error: "forbidden" });
+    }
+    expect((await request(app).get("/static/nope.js").expect(404)).body).toEqual({ error: "not found" });
   });
 });

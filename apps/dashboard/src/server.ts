@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { STATUS_CODES } from "node:http";
+import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import type { NextFunction, Request, Response } from "express";
@@ -29,8 +30,9 @@ import { TrialCache, type TrialCacheOptions } from "./trial-cache.ts";
 export interface DashboardDeps {
   store: SweepStore;
   /**
-   * The secret control actions (pause, resume, cancel) require, sent as `Authorization: Bearer <token>`
-   * or `X-HyperQ-Token`. Without one, control actions are refused (403) and the dashboard is read-only.
+   * The secret control actions (pause, resume, cancel) require, sent in a header only
+   * (`Authorization: Bearer <token>` or `X-HyperQ-Token`): a URL ends up in logs and browser
+   * history. Without one, control actions are refused (403) and the dashboard is read-only.
    */
   token?: string;
   /**
@@ -50,6 +52,8 @@ export interface DashboardDeps {
   cache?: TrialCacheOptions;
   /** @defaultValue Date.now */
   now?: () => number;
+  /** How long `/api/health` waits for the store's answer before it reports 503. @defaultValue 2000 */
+  healthTimeoutMs?: number;
 }
 
 /** The express app plus what it runs in the background (one event-stream reader, the caches). */
@@ -101,7 +105,7 @@ const DEFAULT_TARGETS: Record<string, string> = { sp500: "close", "seattle-weath
 
 export function summarizeSweep(s: SweepRecord, now: number): SweepSummary {
   const d = s.spec.dataset;
-  const source = d.name ?? d.path ?? "?";
+  const source = d.name ?? (d.path === undefined ? "?" : basename(d.path));
   return {
     id: s.id,
     name: s.name,
@@ -129,13 +133,20 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
 
 const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
 
-function presentedToken(req: Request): string | undefined {
+/** The token a request presents: in a header, or for reads (pages, downloads, the event stream) also as `?token=`. */
+function presentedToken(req: Request, where: "header" | "header-or-query"): string | undefined {
   const auth = req.get("authorization");
   if (auth?.startsWith("Bearer ")) return auth.slice(7).trim();
   const h = req.get("x-hyperq-token");
   if (h) return h;
   const q = req.query.token;
-  return typeof q === "string" ? q : undefined;
+  return where === "header-or-query" && typeof q === "string" ? q : undefined;
+}
+
+/** The spec as the dashboard shows it: a user dataset by its file name, not the launcher's path. */
+export function publicSpec(spec: SweepRecord["spec"]): SweepRecord["spec"] {
+  const d = spec.dataset;
+  return d.path === undefined ? spec : { ...spec, dataset: { ...d, path: basename(d.path) } };
 }
 
 function tokenMatches(expected: string, given: string | undefined): boolean {
@@ -178,14 +189,14 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
     if (deps.tokenForReads && req.method === "GET" && req.path !== "/api/health" && !req.path.startsWith("/static/") && !req.path.startsWith("/vendor/")) {
-      if (!deps.token || !tokenMatches(deps.token, presentedToken(req))) return next(new HttpError(401, "this dashboard needs its token to read: open it with ?token=<HYPERQ_TOKEN>"));
+      if (!deps.token || !tokenMatches(deps.token, presentedToken(req, "header-or-query"))) return next(new HttpError(401, "this dashboard needs its token to read: open it with ?token=<HYPERQ_TOKEN>"));
     }
     next();
   });
 
   const requireToken = (req: Request, _res: Response, next: NextFunction): void => {
     if (!deps.token) return next(new HttpError(403, "control actions are disabled: start the dashboard with HYPERQ_TOKEN set"));
-    if (!tokenMatches(deps.token, presentedToken(req))) return next(new HttpError(401, "control actions need the token (Authorization: Bearer <HYPERQ_TOKEN>)"));
+    if (!tokenMatches(deps.token, presentedToken(req, "header"))) return next(new HttpError(401, "control actions need the token in a header (Authorization: Bearer <HYPERQ_TOKEN>), never in the URL"));
     next();
   };
 
@@ -209,10 +220,16 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     res.sendFile("sweep.html", { root: PUBLIC_DIR });
   });
 
-  app.get("/api/health", (_req, res) => {
+  app.get("/api/health", async (_req, res) => {
     const m = process.memoryUsage();
-    res.json({
-      ok: true,
+    const reason = await store.ping(deps.healthTimeoutMs).then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    // 503 with the reason: a load balancer or `curl -f` sees the dashboard cannot serve data.
+    res.status(reason === undefined ? 200 : 503).json({
+      ok: reason === undefined,
+      store: reason === undefined ? "ok" : `unreachable: ${reason}`,
       eventsDelivered: hub.delivered,
       sseClients: sse.size,
       cachedSweeps: cache.size,
@@ -231,7 +248,7 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     const s = await sweepOr404(req.params.id);
     void cache.snapshot(s.id).catch(() => {});
     const best = s.best ? ((await store.getTrial(s.id, s.best.trial)) ?? null) : null;
-    res.json({ sweep: summarizeSweep(s, now()), spec: s.spec, axes: paramAxes(s), best });
+    res.json({ sweep: summarizeSweep(s, now()), spec: publicSpec(s.spec), axes: paramAxes(s), best });
   });
 
   app.get("/api/sweeps/:id/trials", async (req, res) => {
@@ -339,7 +356,7 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     const trials: readonly TrialRecord[] = (await cache.snapshot(s.id)).trials;
     res.setHeader("Content-Disposition", `attachment; filename="${s.id}-trials.${format}"`);
     if (format === "csv") res.type("text/csv; charset=utf-8").send(trialsToCsv(s, trials));
-    else res.type("application/json").send(trialsToJson(s, trials));
+    else res.type("application/json").send(trialsToJson({ ...s, spec: publicSpec(s.spec) }, trials));
   };
   app.get("/api/sweeps/:id/export.csv", exportRoute("csv"));
   app.get("/api/sweeps/:id/export.json", exportRoute("json"));
@@ -388,8 +405,9 @@ export function createServer(deps: DashboardDeps): DashboardApp {
       status = err.status;
       message = err.message;
     } else if (typeof err === "object" && err !== null && "status" in err && typeof err.status === "number" && err.status >= 400 && err.status < 500) {
+      // Express's own 4xx (a path-traversal attempt on the static files is send's 403): the status's name.
       status = err.status;
-      message = status === 404 ? "not found" : "bad request";
+      message = (STATUS_CODES[status] ?? "bad request").toLowerCase();
     } else {
       log.error({ err: err instanceof Error ? (err.stack ?? err.message) : String(err), method: req.method, url: req.originalUrl }, "dashboard request failed");
     }

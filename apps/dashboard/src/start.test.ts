@@ -1,6 +1,7 @@
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { MemorySweepStore } from "@hyperq/store";
+import { DashboardStartError } from "./errors.ts";
 import { isLoopback, startDashboard, type RunningDashboard } from "./start.ts";
 
 describe("startDashboard", () => {
@@ -40,5 +41,22 @@ describe("startDashboard", () => {
   it("knows loopback names", () => {
     expect(["127.0.0.1", "localhost", "::1", "127.0.1.1"].every(isLoopback)).toBe(true);
     expect(["0.0.0.0", "10.0.0.5", "::"].some(isLoopback)).toBe(false);
+  });
+});
+
+describe("startDashboard beyond localhost", () => {
+  it("refuses to start without a token unless told it may be insecure", async () => {
+    await expect(startDashboard({ store: new MemorySweepStore(), port: 0, host: "0.0.0.0" })).rejects.toThrow(DashboardStartError);
+    await expect(startDashboard({ store: new MemorySweepStore(), port: 0, host: "0.0.0.0" })).rejects.toThrow(/without HYPERQ_TOKEN.*--insecure/);
+    const d = await startDashboard({ store: new MemorySweepStore(), port: 0, host: "0.0.0.0", insecure: true });
+    try {
+      expect((await fetch(`${d.url}/api/sweeps`)).status).toBe(200);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it("refuses a port out of range in words", async () => {
+    await expect(startDashboard({ store: new MemorySweepStore(), port: 70000 })).rejects.toThrow(/port must be an integer in 0\.\.65535/);
   });
 });

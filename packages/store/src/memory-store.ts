@@ -393,5 +393,7 @@ export class MemorySweepStore implements SweepStore {
     return [...this.workers.values()].map(clone).sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

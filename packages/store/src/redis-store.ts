@@ -434,6 +434,20 @@ export class RedisSweepStore implements SweepStore {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  async ping(timeoutMs = 2000): Promise<void> {
+    // A command sent while disconnected waits in ioredis' offline queue for a reconnection.
+    if (this.redis.status !== "ready") throw new Error(`no connection to Redis (${this.redis.status})`);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.redis.ping(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.blockingClient) this.blockingClient.disconnect();
   }

@@ -210,5 +210,11 @@ export interface SweepStore {
   workerStopRequested(id: string): Promise<boolean>;
   listWorkers(): Promise<WorkerInfo[]>;
 
+  /**
+   * Checks that the store answers now (Redis: connected and a PING returns within `timeoutMs`);
+   * rejects with the reason when it does not, without waiting for a reconnection.
+   */
+  ping(timeoutMs?: number): Promise<void>;
+
   close(): Promise<void>;
 }
