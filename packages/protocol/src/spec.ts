@@ -88,6 +88,11 @@ export const sweepSpecSchema = z
     space: searchSpaceSchema,
     pruner: prunerSpecSchema.default({ kind: "none" }),
     gp: gpOptionsSchema.default({}),
+    /**
+     * Complete trials per sweep whose best-epoch weights the store keeps (the best by validation
+     * loss; a model falling out of the top is deleted); 0 keeps none. @defaultValue 5
+     */
+    keepModels: z.number().int().min(0).max(1000).default(5),
   })
   .superRefine((spec, ctx) => {
     for (const [name, p] of Object.entries(spec.space)) {

@@ -16,6 +16,9 @@ export type {
   LeaderboardQuery,
   LeaderboardPage,
   WorkerInfo,
+  StoredModel,
+  KeptModel,
+  PutModelResult,
 } from "./sweep-store.ts";
 export { RedisSweepStore, connectRedis } from "./redis-store.ts";
 export type { RedisSweepStoreOptions } from "./redis-store.ts";

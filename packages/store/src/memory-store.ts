@@ -19,7 +19,11 @@ import type {
   SweepStore,
   TrialOwner,
   WorkerInfo,
+  KeptModel,
+  PutModelResult,
+  StoredModel,
 } from "./sweep-store.ts";
+import { DEFAULT_KEEP_MODELS } from "./models.ts";
 
 interface MemTrial {
   record: TrialRecord;
@@ -46,6 +50,8 @@ export class MemorySweepStore implements SweepStore {
   private readonly blobs = new Map<string, string>();
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly workers = new Map<string, WorkerInfo>();
+  /** Per sweep: trial → its kept model and loss. */
+  private readonly models = new Map<string, Map<number, { valLoss: number; model: StoredModel }>>();
   private seq = 0;
   private waiters: (() => void)[] = [];
 
@@ -288,6 +294,34 @@ export class MemorySweepStore implements SweepStore {
 
   async rung(sweepId: string, epoch: number): Promise<Map<number, number>> {
     return new Map(this.sweep(sweepId)?.rungs.get(epoch) ?? []);
+  }
+
+  async putModel(sweepId: string, number: number, token: string, model: StoredModel): Promise<PutModelResult> {
+    const s = this.sweep(sweepId);
+    const t = s?.trials.get(number);
+    const valLoss = t?.record.metrics?.valLoss;
+    if (!s || !t || t.record.state !== "complete" || t.owner !== token || valLoss === undefined) return { kept: false, reason: "refused" };
+    const keep = (s.record.spec as { keepModels?: number }).keepModels ?? DEFAULT_KEEP_MODELS;
+    if (keep <= 0) return { kept: false, reason: "not-in-top" };
+    const kept = this.models.get(sweepId) ?? new Map<number, { valLoss: number; model: StoredModel }>();
+    this.models.set(sweepId, kept);
+    kept.set(number, { valLoss, model: { manifest: clone(model.manifest), weights: new Uint8Array(model.weights) } });
+    const ranked = [...kept.entries()].sort(([a, x], [b, y]) => x.valLoss - y.valLoss || String(a).localeCompare(String(b)));
+    const evicted = ranked.slice(keep).map(([m]) => m);
+    for (const m of evicted) kept.delete(m);
+    if (evicted.includes(number)) return { kept: false, reason: "not-in-top" };
+    return { kept: true, evicted };
+  }
+
+  async getModel(sweepId: string, number: number): Promise<StoredModel | undefined> {
+    const m = this.models.get(sweepId)?.get(number);
+    return m ? { manifest: clone(m.model.manifest), weights: new Uint8Array(m.model.weights) } : undefined;
+  }
+
+  async listModels(sweepId: string): Promise<KeptModel[]> {
+    return [...(this.models.get(sweepId)?.entries() ?? [])]
+      .sort(([a, x], [b, y]) => x.valLoss - y.valLoss || String(a).localeCompare(String(b)))
+      .map(([trial, m]) => ({ trial, valLoss: m.valLoss, bytes: Buffer.byteLength(JSON.stringify(m.model.manifest)) + m.model.weights.byteLength }));
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

@@ -14,6 +14,7 @@ import {
   type TrialRecord,
   type TrialState,
 } from "@hyperq/protocol";
+import { DEFAULT_KEEP_MODELS } from "./models.ts";
 import { decodeSweep, decodeTrial } from "./codec.ts";
 import type {
   ClaimResult,
@@ -24,6 +25,9 @@ import type {
   SweepStore,
   TrialOwner,
   WorkerInfo,
+  KeptModel,
+  PutModelResult,
+  StoredModel,
 } from "./sweep-store.ts";
 
 export interface RedisSweepStoreOptions {
@@ -325,6 +329,39 @@ export class RedisSweepStore implements SweepStore {
   async rung(sweepId: string, epoch: number): Promise<Map<number, number>> {
     const raw = await this.redis.hgetall(this.rungKey(sweepId, epoch));
     return new Map(Object.entries(raw).map(([k, v]) => [Number(k), Number(v)]));
+  }
+
+  async putModel(sweepId: string, number: number, token: string, model: StoredModel): Promise<PutModelResult> {
+    const k = this.keys;
+    const c = this.cmd["put-model"] as unknown as (keys: string[], args: (string | number | Buffer)[]) => Promise<number[]>;
+    const weights = Buffer.from(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength);
+    const r = await c(
+      [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), k.models(sweepId), k.modelData(sweepId)],
+      [number, token, JSON.stringify(model.manifest), weights, DEFAULT_KEEP_MODELS],
+    );
+    if (r[0] === 1) return { kept: true, evicted: r.slice(1).map(Number) };
+    return { kept: false, reason: r[0] === 0 ? "not-in-top" : "refused" };
+  }
+
+  async getModel(sweepId: string, number: number): Promise<StoredModel | undefined> {
+    const [manifest, weights] = await this.redis.hmgetBuffer(this.keys.modelData(sweepId), `${number}:manifest`, `${number}:weights`);
+    if (!manifest || !weights) return undefined;
+    return { manifest: JSON.parse(manifest.toString("utf8")) as StoredModel["manifest"], weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) };
+  }
+
+  async listModels(sweepId: string): Promise<KeptModel[]> {
+    const flat = await this.redis.zrange(this.keys.models(sweepId), 0, -1, "WITHSCORES");
+    const p = this.redis.pipeline();
+    for (let i = 0; i < flat.length; i += 2) {
+      p.hstrlen(this.keys.modelData(sweepId), `${flat[i]}:manifest`);
+      p.hstrlen(this.keys.modelData(sweepId), `${flat[i]}:weights`);
+    }
+    const sizes = ((await p.exec()) ?? []).map((r) => Number(r[1] ?? 0));
+    const out: KeptModel[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      out.push({ trial: Number(flat[i]), valLoss: Number(flat[i + 1]), bytes: (sizes[i] ?? 0) + (sizes[i + 1] ?? 0) });
+    }
+    return out;
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

@@ -7,6 +7,7 @@ import type {
   SweepState,
   TrialMetrics,
   TrialRecord,
+  ModelManifest,
   TrialState,
 } from "@hyperq/protocol";
 
@@ -57,6 +58,26 @@ export interface LeaderboardPage {
   /** 1-based rank of each row equals offset + index + 1. */
   rows: TrialRecord[];
 }
+
+/** A trained model as the store keeps it: its manifest and its weights (float32 little-endian). */
+export interface StoredModel {
+  manifest: ModelManifest;
+  weights: Uint8Array;
+}
+
+/** One kept model, as listed. */
+export interface KeptModel {
+  trial: number;
+  /** The trial's validation loss (its rank among the kept models). */
+  valLoss: number;
+  /** Manifest and weight bytes together. */
+  bytes: number;
+}
+
+/** What `putModel` did: kept it, did not keep it (outside the top `keepModels`, or refused). */
+export type PutModelResult =
+  | { kept: true; evicted: number[] }
+  | { kept: false; reason: "not-in-top" | "refused" };
 
 /** A worker's announcement; refreshed by its heartbeat. */
 export interface WorkerInfo {
@@ -136,6 +157,17 @@ export interface SweepStore {
   lastEventId(): Promise<string>;
   /** Per epoch, each running or finished trial's best validation loss up to that epoch (for pruners). */
   rung(sweepId: string, epoch: number): Promise<Map<number, number>>;
+
+  /**
+   * Keeps a complete trial's model, from the attempt that completed it (`token`), if the trial
+   * ranks in the top `keepModels` (the sweep spec's) of the kept models by validation loss; in one
+   * atomic step, models that fall out of the top are deleted (their trial numbers in `evicted`),
+   * so a sweep holds at most `keepModels` models whatever its budget.
+   */
+  putModel(sweepId: string, number: number, token: string, model: StoredModel): Promise<PutModelResult>;
+  getModel(sweepId: string, number: number): Promise<StoredModel | undefined>;
+  /** The kept models of a sweep, best first. */
+  listModels(sweepId: string): Promise<KeptModel[]>;
 
   /** Content-addressed file storage (dataset files travel to workers through Redis). */
   putBlob(hash: string, text: string): Promise<void>;
