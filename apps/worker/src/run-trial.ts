@@ -11,6 +11,7 @@ import {
 import type { EpochDecision, SweepStore } from "@hyperq/store";
 import { DatasetError, type DatasetMeta, evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "@hyperq/timeseries";
 import { initBackend, trainModel } from "@hyperq/models";
+import { keepModel } from "./keep-model.ts";
 
 /** A fault that retrying cannot fix: the trial is failed in the store and BullMQ should not retry. */
 export class PermanentTrialError extends Error {
@@ -179,6 +180,7 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
     data: trialData(prepared.meta),
   };
   if (await store.completeTrial(sweepId, n, token, metrics)) {
+    if (outcome.bestWeights) await keepModel(store, payload, token, prepared.meta, outcome.bestWeights, metrics, log);
     log.info({ ...where, valLoss: metrics.valLoss, valMae: metrics.valMae, naiveMae: metrics.naiveMae, epochs: metrics.epochs, ms: metrics.durationMs }, "trial complete");
     return { state: "complete", metrics };
   }

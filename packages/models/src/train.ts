@@ -65,6 +65,8 @@ export interface TrainOutcome {
   valPredictions: Float32Array;
   /** n × horizon, scaled: predictions for `TrainOptions.predict` from the kept weights. */
   predictions?: Float32Array;
+  /** The kept (best-epoch) weights, when an epoch finished cleanly: what a stored model holds. */
+  bestWeights?: WeightSnapshot[];
   /** Why training ended early, e.g. "diverged: loss became NaN at epoch 3". */
   reason?: string;
 }
@@ -240,5 +242,6 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
   };
   if (reason !== undefined) outcome.reason = reason;
   if (extra !== undefined) outcome.predictions = extra;
+  if (best !== undefined) outcome.bestWeights = best.weights;
   return outcome;
 }
