@@ -12,6 +12,7 @@ import { UsageError, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
+import { registerModelCommands } from "./model-commands.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -84,6 +85,8 @@ export function buildProgram(config: Config): Command {
     .description("the ranked trials of a sweep")
     .option("-n, --limit <n>", "rows", int("--limit", 1), 20)
     .action((id: string, o: { limit: number }) => withStore(config, (s) => printLeaderboard(s, id, o.limit)));
+
+  registerModelCommands(program, config);
 
   program.command("workers").description("workers that announced themselves, alive or dead").action(() => withStore(config, (s) => printWorkers(s)));
 

@@ -6,6 +6,7 @@ import { trialsToCsv, trialsToJson } from "@hyperq/dashboard";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
 import { fmtDuration, fmtNum, formatTable, leaderboardTable } from "./table.ts";
+import { keptModelsLine } from "./model-commands.ts";
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -118,6 +119,7 @@ export async function printStatus(store: SweepStore, sweepId: string): Promise<v
   out(`${s.id} (${s.name}): ${s.state}, ${s.spec.method}, budget ${s.budget}, created ${s.created}`);
   out(`trials: ${Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   out(`best: ${s.best ? `trial ${s.best.trial}, val loss ${fmtNum(s.best.valLoss)}` : "—"}`);
+  out(await keptModelsLine(store, s));
 }
 
 export async function control(store: SweepStore, sweepId: string, state: SweepState): Promise<void> {
