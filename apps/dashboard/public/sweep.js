@@ -43,6 +43,7 @@ function renderSummary(data) {
     el("div", {}, `${s.counts.complete} complete · ${s.counts.pruned} pruned · ${s.counts.failed} failed · ${s.counts.running} running · ${s.counts.waiting} waiting`),
     el("div", {}, "started ", el("b", {}, fmtTime(s.createdAt)), " · ", fmtDuration(s.durationMs)),
     el("div", {}, "epochs ≤ ", el("b", {}, s.epochs), " · parallelism ", el("b", {}, s.parallelism)),
+    modelsFact(data.models),
   );
   const b = data.best;
   const m = b?.metrics;
@@ -396,3 +397,12 @@ async function start() {
 }
 
 start();
+
+/** The models the sweep keeps: how many of at most keepModels, and their bytes. */
+function modelsFact(models) {
+  if (!models) return el("div", {});
+  if (models.keepModels === 0) return el("div", { class: "muted" }, "models: none kept (keepModels 0)");
+  const kib = models.bytes / 1024;
+  const size = kib < 1024 ? `${kib.toFixed(1)} KiB` : `${(kib / 1024).toFixed(2)} MiB`;
+  return el("div", { id: "models" }, "models kept ", el("b", {}, `${models.trials.length} / ${models.keepModels}`), " · ", el("b", {}, size));
+}
