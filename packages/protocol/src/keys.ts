@@ -47,6 +47,8 @@ export function redisKeys(prefix: string) {
     trial: (id: string, n: number) => `${prefix}:trial:${id}:${n}`,
     /** list: one trial's epoch reports as JSON. */
     epochs: (id: string, n: number) => `${prefix}:trial:${id}:${n}:epochs`,
+    /** string: a running trial's last training checkpoint (binary), deleted when it ends. */
+    checkpoint: (id: string, n: number) => `${prefix}:trial:${id}:${n}:checkpoint`,
     /** Prefix of the per-epoch hashes `${rungs}:${epoch}`: trial → best val loss up to that epoch (for pruners). */
     rungs: (id: string) => `${prefix}:sweep:${id}:rungs`,
     /** zset: trial number → val loss, the trials whose models are kept (at most `keepModels`). */

@@ -93,6 +93,12 @@ export const sweepSpecSchema = z
      * loss; a model falling out of the top is deleted); 0 keeps none. @defaultValue 5
      */
     keepModels: z.number().int().min(0).max(1000).default(5),
+    /**
+     * Epochs between training checkpoints (weights, optimizer and RNG state, epoch) that a retried
+     * attempt resumes from; "auto": after every epoch that took over 10 s; 0: never. Deleted when
+     * the trial ends. @defaultValue "auto"
+     */
+    checkpointEvery: z.union([z.literal("auto"), z.number().int().min(0).max(10_000)]).default("auto"),
   })
   .superRefine((spec, ctx) => {
     for (const [name, p] of Object.entries(spec.space)) {

@@ -257,6 +257,22 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       expect(await store.listModels("off")).toEqual([]);
     });
 
+    it("keeps a running trial's checkpoint from its owner only, until deleted", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      await store.createTrial("s", 0, {}, 0);
+      const blob = Uint8Array.from([0, 1, 2, 255, 128]);
+      expect(await store.putCheckpoint("s", 0, "a", blob)).toBe(false); // waiting: nobody owns it
+      await store.claimTrial("s", 0, { workerId: "w", token: "a" });
+      expect(await store.putCheckpoint("s", 0, "a", blob)).toBe(true);
+      await store.claimTrial("s", 0, { workerId: "w2", token: "b" });
+      expect(await store.putCheckpoint("s", 0, "a", Uint8Array.from([9]))).toBe(false); // a stale attempt
+      expect(Array.from((await store.getCheckpoint("s", 0)) ?? [])).toEqual([0, 1, 2, 255, 128]);
+      expect(await store.putCheckpoint("s", 0, "b", Uint8Array.from([7, 7]))).toBe(true);
+      expect(Array.from((await store.getCheckpoint("s", 0)) ?? [])).toEqual([7, 7]);
+      await store.deleteCheckpoint("s", 0);
+      expect(await store.getCheckpoint("s", 0)).toBeUndefined();
+    });
+
     it("keeps blobs, leases and workers", async () => {
       await store.putBlob("ab", "date,x\n");
       expect(await store.getBlob("ab")).toBe("date,x\n");

@@ -50,6 +50,8 @@ export class MemorySweepStore implements SweepStore {
   private readonly blobs = new Map<string, string>();
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly workers = new Map<string, WorkerInfo>();
+  /** `${sweepId}#${n}` → the trial's last training checkpoint. */
+  private readonly checkpoints = new Map<string, Uint8Array>();
   /** Per sweep: trial → its kept model and loss. */
   private readonly models = new Map<string, Map<number, { valLoss: number; model: StoredModel }>>();
   private seq = 0;
@@ -322,6 +324,22 @@ export class MemorySweepStore implements SweepStore {
     return [...(this.models.get(sweepId)?.entries() ?? [])]
       .sort(([a, x], [b, y]) => x.valLoss - y.valLoss || String(a).localeCompare(String(b)))
       .map(([trial, m]) => ({ trial, valLoss: m.valLoss, bytes: Buffer.byteLength(JSON.stringify(m.model.manifest)) + m.model.weights.byteLength }));
+  }
+
+  async putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean> {
+    const t = this.sweep(sweepId)?.trials.get(number);
+    if (!t || t.record.state !== "running" || t.owner !== token) return false;
+    this.checkpoints.set(`${sweepId}#${number}`, new Uint8Array(state));
+    return true;
+  }
+
+  async getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined> {
+    const c = this.checkpoints.get(`${sweepId}#${number}`);
+    return c ? new Uint8Array(c) : undefined;
+  }
+
+  async deleteCheckpoint(sweepId: string, number: number): Promise<void> {
+    this.checkpoints.delete(`${sweepId}#${number}`);
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

@@ -14,7 +14,7 @@ import {
   type TrialRecord,
   type TrialState,
 } from "@hyperq/protocol";
-import { DEFAULT_KEEP_MODELS } from "./models.ts";
+import { CHECKPOINT_TTL_MS, DEFAULT_KEEP_MODELS } from "./models.ts";
 import { decodeSweep, decodeTrial } from "./codec.ts";
 import type {
   ClaimResult,
@@ -362,6 +362,21 @@ export class RedisSweepStore implements SweepStore {
       out.push({ trial: Number(flat[i]), valLoss: Number(flat[i + 1]), bytes: (sizes[i] ?? 0) + (sizes[i + 1] ?? 0) });
     }
     return out;
+  }
+
+  async putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean> {
+    const c = this.cmd["put-checkpoint"] as unknown as (keys: string[], args: (string | number | Buffer)[]) => Promise<number>;
+    const bytes = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
+    return (await c([this.keys.trial(sweepId, number), this.keys.checkpoint(sweepId, number)], [token, bytes, CHECKPOINT_TTL_MS])) === 1;
+  }
+
+  async getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined> {
+    const b = await this.redis.getBuffer(this.keys.checkpoint(sweepId, number));
+    return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : undefined;
+  }
+
+  async deleteCheckpoint(sweepId: string, number: number): Promise<void> {
+    await this.redis.del(this.keys.checkpoint(sweepId, number));
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

@@ -169,6 +169,15 @@ export interface SweepStore {
   /** The kept models of a sweep, best first. */
   listModels(sweepId: string): Promise<KeptModel[]>;
 
+  /**
+   * Stores a running trial's training checkpoint from the attempt that owns it (false if refused),
+   * replacing the previous one; it expires after `CHECKPOINT_TTL_MS` if nobody deletes it.
+   */
+  putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean>;
+  getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined>;
+  /** Deletes a trial's checkpoint (when the trial ends). */
+  deleteCheckpoint(sweepId: string, number: number): Promise<void>;
+
   /** Content-addressed file storage (dataset files travel to workers through Redis). */
   putBlob(hash: string, text: string): Promise<void>;
   getBlob(hash: string): Promise<string | undefined>;
