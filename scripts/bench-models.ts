@@ -3,7 +3,8 @@
  * 1. Overhead per complete trial: packing the best weights and `putModel` into Redis, per model
  *    size of the seed's random search (multi, hidden 32/64/128 × 1–3 layers, the six S&P 500
  *    columns), beside the time of one training epoch of the same configuration (seq_len 20, batch 32).
- * 2. Redis memory of a sweep that keeps models: `--trials` complete trials with `keepModels: 5`,
+ * 2. A training checkpoint (Adam): encoding the whole state and `putCheckpoint`, per model size.
+ * 3. Redis memory of a sweep that keeps models: `--trials` complete trials with `keepModels: 5`,
  *    each offering a model of the seed's middle size; the sweep's keys' `MEMORY USAGE` as it grows.
  *
  *   pnpm bench:models [-- --trials 200 --configs 32x1,64x2,128x3 --epoch-configs 32x1 --backend wasm]
@@ -11,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { DEFAULT_HYPERPARAMS, datasetSpecSchema, parseSweepSpec, type Hyperparams } from "../packages/protocol/src/index.ts";
-import { buildModel, initBackend, trainModel } from "../packages/models/src/index.ts";
+import { buildModel, encodeTrainState, initBackend, trainModel } from "../packages/models/src/index.ts";
 import { makeWindows, prepareDataset, readDatasetSource } from "../packages/timeseries/src/index.ts";
 import { packModel } from "../packages/forecaster/src/index.ts";
 import { RedisSweepStore, connectRedis } from "../packages/store/src/index.ts";
@@ -104,8 +105,45 @@ try {
     );
   }
 
+  console.log("\n2. per checkpoint (Adam): encode the whole training state + putCheckpoint (median of 5)");
+  console.log("config      checkpoint bytes   encode+put ms");
+  await store.createSweep(spec("checkpoints", 1000), { id: "checkpoints", budget: 1000 });
+  const w = makeWindows(prepared, 20);
+  for (const [hidden, layers] of parse(values.configs)) {
+    const hp = hyperparams(hidden, layers);
+    const m = buildModel({ variant: "multi", inputSize: prepared.meta.features.length, hiddenSize: hidden, numLayers: layers, dropout: 0.2, horizon: 1 }, 1);
+    const weights = m.getWeights();
+    m.dispose();
+    const slot = () => weights.map((x) => new Float32Array(x.values.length));
+    const state = {
+      epoch: 5,
+      weights,
+      optimizer: { step: 500, slots: [slot(), slot()] },
+      shuffleRng: 1,
+      dropoutRng: 2,
+      order: new Uint32Array(w.train.n),
+      best: { epoch: 4, loss: 0.5, weights, predictions: new Float32Array(w.val.n) },
+      sinceBest: 1,
+      trainLoss: 0.4,
+      reports: Array.from({ length: 5 }, (_, i) => ({ epoch: i + 1, trainLoss: 0.5, valLoss: 0.5, learningRate: 0.001, durationMs: 1000 })),
+    };
+    const n = 2000 + hidden * 10 + layers;
+    await store.createTrial("checkpoints", n, {}, n);
+    await store.claimTrial("checkpoints", n, { workerId: "bench", token: "c" });
+    const times: number[] = [];
+    let bytes = 0;
+    for (let rep = 0; rep < 5; rep++) {
+      const t0 = performance.now();
+      const blob = encodeTrainState(state);
+      await store.putCheckpoint("checkpoints", n, "c", blob);
+      times.push(performance.now() - t0);
+      bytes = blob.byteLength;
+    }
+    console.log(`${`${hp.hidden_size}x${hp.num_layers}`.padEnd(8)} ${String(bytes).padStart(19)} ${(times.sort((a, b) => a - b)[2] ?? 0).toFixed(1).padStart(15)}`);
+  }
+
   const trials = Number(values.trials);
-  console.log(`\n2. Redis memory of a ${trials}-trial sweep with keepModels 5 (models of the 64x2 configuration, random losses)`);
+  console.log(`\n3. Redis memory of a ${trials}-trial sweep with keepModels 5 (models of the 64x2 configuration, random losses)`);
   console.log("trials   kept   model bytes (listModels)   MEMORY USAGE of the model keys");
   await store.createSweep(spec("memory", trials), { id: "memory", budget: trials });
   const pkg = model(hyperparams(64, 2), 0);
