@@ -98,7 +98,9 @@ export const sweepSpecSchema = z
      * attempt resumes from; "auto": after every epoch that took over 10 s; 0: never. Deleted when
      * the trial ends. @defaultValue "auto"
      */
-    checkpointEvery: z.union([z.literal("auto"), z.number().int().min(0).max(10_000)]).default("auto"),
+    checkpointEvery: z
+      .union([z.literal("auto"), z.number().int().min(0).max(10_000)], { error: 'must be "auto" or a whole number of epochs in 0..10000 (0: never)' })
+      .default("auto"),
   })
   .superRefine((spec, ctx) => {
     for (const [name, p] of Object.entries(spec.space)) {
