@@ -2,7 +2,7 @@
  * End to end, on real parts: the `hyperq` CLI, a coordinator process, two worker processes that
  * train real tfjs LSTMs on the bundled S&P 500 series, and a real Redis.
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasetSpecSchema } from "@hyperq/protocol";
@@ -111,6 +111,11 @@ space:
     expect(refused.stderr).toContain("busy exists and is not empty");
     expect(readdirSync(busy)).toEqual(["mine.txt"]);
 
+    const notKept = await d.run(["model", "export", id!, "--trial", "99", "-o", join(d.dir, "none")]);
+    expect(notKept.code).toBe(2);
+    expect(notKept.stderr).toContain(`--trial 99: sweep ${id} keeps no model for this trial`);
+    expect(readdirSync(d.dir)).not.toContain("none");
+
     const dir = join(d.dir, "best-model");
     const ex = await d.run(["model", "export", id!, "-o", dir]);
     expect(ex.code, ex.stderr).toBe(0);
@@ -145,5 +150,13 @@ space:
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('column "volume": the model needs this column');
     expect(bad.stdout).toBe("");
+
+    // Another format version: refused with what is wrong, nothing printed.
+    const manifestPath = join(dir, "manifest.json");
+    writeFileSync(manifestPath, readFileSync(manifestPath, "utf8").replace('"formatVersion": 1', '"formatVersion": 2'));
+    const old = await d.run(["predict", dir, "--csv", csv]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain("manifest.json: formatVersion must be 1, but got 2");
+    expect(old.stdout).toBe("");
   });
 });
