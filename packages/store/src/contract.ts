@@ -271,6 +271,15 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       expect(Array.from((await store.getCheckpoint("s", 0)) ?? [])).toEqual([7, 7]);
       await store.deleteCheckpoint("s", 0);
       expect(await store.getCheckpoint("s", 0)).toBeUndefined();
+      // Finishing a trial deletes its checkpoint, whoever finishes it.
+      expect(await store.putCheckpoint("s", 0, "b", Uint8Array.from([1]))).toBe(true);
+      expect(await store.failTrial("s", 0, null, "attempts exhausted")).toBe(true);
+      expect(await store.getCheckpoint("s", 0)).toBeUndefined();
+      await store.createTrial("s", 1, {}, 1);
+      await store.claimTrial("s", 1, { workerId: "w", token: "c" });
+      expect(await store.putCheckpoint("s", 1, "c", Uint8Array.from([1]))).toBe(true);
+      expect(await store.completeTrial("s", 1, "c", metricsFixture(0.2))).toBe(true);
+      expect(await store.getCheckpoint("s", 1)).toBeUndefined();
     });
 
     it("keeps blobs, leases and workers", async () => {

@@ -185,6 +185,7 @@ export class MemorySweepStore implements SweepStore {
 
   private finish(s: MemSweep, t: MemTrial, state: "complete" | "failed" | "pruned", now: number, extra: { metrics?: TrialMetrics; reason?: string }): void {
     const r = t.record;
+    this.checkpoints.delete(`${r.sweepId}#${r.number}`);
     s.record.counts[r.state]--;
     s.record.counts[state]++;
     r.state = state;

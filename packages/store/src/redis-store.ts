@@ -207,7 +207,7 @@ export class RedisSweepStore implements SweepStore {
     return { decision: "stop", reason: r === 1 ? "pruned" : r === 2 ? "cancelled" : "lost" };
   }
 
-  private finish(
+  private async finish(
     sweepId: string,
     number: number,
     state: "complete" | "failed" | "pruned",
@@ -216,7 +216,7 @@ export class RedisSweepStore implements SweepStore {
     extra: { metrics?: TrialMetrics; reason?: string },
   ): Promise<number> {
     const k = this.keys;
-    return this.run(
+    const r = await this.run(
       "finish-trial",
       [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), `${k.leaderboard(sweepId)}:pruned`, k.events, k.active],
       [
@@ -231,6 +231,9 @@ export class RedisSweepStore implements SweepStore {
         this.maxEvents,
       ],
     );
+    // A finished trial needs no checkpoint, whoever finished it (its worker, or the coordinator).
+    if (r === 1) await this.redis.del(k.checkpoint(sweepId, number));
+    return r;
   }
 
   async completeTrial(sweepId: string, number: number, token: string, metrics: TrialMetrics, now = Date.now()): Promise<boolean> {

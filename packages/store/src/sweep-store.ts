@@ -171,7 +171,8 @@ export interface SweepStore {
 
   /**
    * Stores a running trial's training checkpoint from the attempt that owns it (false if refused),
-   * replacing the previous one; it expires after `CHECKPOINT_TTL_MS` if nobody deletes it.
+   * replacing the previous one. Finishing the trial (complete, pruned, failed: by anyone) deletes
+   * it; a checkpoint nobody finishes expires after a week.
    */
   putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean>;
   getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined>;
