@@ -102,6 +102,9 @@ space:
     const sweep = (await d.store.getSweep(id!))!;
     const status = await d.run(["sweep", "status", id!]);
     expect(status.stdout).toMatch(/models: 4 kept of at most 5, [\d.]+ KiB: trials /);
+    const list = await d.run(["model", "list", id!]);
+    expect(list.stdout).toMatch(/rank\s+trial\s+val_loss\s+bytes/);
+    expect(list.stdout.trim().split("\n").slice(3).map((l) => Number(l.trim().split(/\s+/)[1]))).toEqual((await d.store.leaderboard(id!)).rows.map((r) => r.number));
 
     const busy = join(d.dir, "busy");
     mkdirSync(busy);
