@@ -32,6 +32,7 @@ COPY apps/cli/package.json apps/cli/
 COPY apps/coordinator/package.json apps/coordinator/
 COPY apps/dashboard/package.json apps/dashboard/
 COPY apps/worker/package.json apps/worker/
+COPY packages/forecaster/package.json packages/forecaster/
 COPY packages/models/package.json packages/models/
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/search/package.json packages/search/

@@ -98,6 +98,11 @@ try {
   const sweep = await Promise.race([launch(store, specPath, { detach: false }), interrupt.then(() => undefined)]);
   if (sweep) {
     process.stdout.write(`\ndashboard: ${url}/sweeps/${sweep.id}  (control token: ${token})\n`);
+    const best = (await store.listModels(sweep.id))[0];
+    if (best !== undefined) {
+      process.stdout.write(`export the best model (trial ${best.trial}): pnpm hyperq model export ${sweep.id} -o ${sweep.id}-model\n`);
+      process.stdout.write(`then forecast with it:    pnpm hyperq predict ${sweep.id}-model --csv <rows.csv>\n`);
+    }
     if (!exitWhenDone && !interrupted) {
       process.stderr.write("the services keep running: press Ctrl-C to stop them\n");
       await interrupt;

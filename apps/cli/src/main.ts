@@ -16,6 +16,7 @@ import { registerLifecycleCommands } from "./lifecycle-commands.ts";
 import { registerDeleteCommand } from "./delete-command.ts";
 import { exit, guardOutput } from "./exit.ts";
 import { failureOf } from "./failure.ts";
+import { registerModelCommands } from "./model-commands.ts";
 
 function int(name: string, min: number, max = Infinity) {
   return (v: string) => {
@@ -93,6 +94,8 @@ export function buildProgram(config: Config): Command {
     .description("the ranked trials of a sweep")
     .option("-n, --limit <n>", "rows", int("--limit", 1), 20)
     .action((id: string, o: { limit: number }) => withStore(config, (s) => printLeaderboard(s, id, o.limit)));
+
+  registerModelCommands(program, config);
 
   program.command("workers").description("workers that announced themselves, alive or dead").action(() => withStore(config, (s) => printWorkers(s)));
   registerLifecycleCommands(program, config);

@@ -8,6 +8,7 @@ import { UsageError } from "./config.ts";
 import { fmtDuration, fmtNum, formatTable, leaderboardTable } from "./table.ts";
 import { resolveWarmStart } from "./lifecycle-commands.ts";
 import { baselineVerdict } from "./baseline-summary.ts";
+import { keptModelsLine } from "./model-commands.ts";
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -141,6 +142,7 @@ export async function printStatus(store: SweepStore, sweepId: string): Promise<v
   if (s.warmStart) out(`warm start: ${s.warmStart.observations} observations from sweep ${s.warmStart.from} (in the sampler's history, not re-run)`);
   const best = s.best ? await store.getTrial(sweepId, s.best.trial) : undefined;
   if (best?.metrics) out(baselineVerdict(best.metrics));
+  out(await keptModelsLine(store, s));
 }
 
 export async function control(store: SweepStore, sweepId: string, state: SweepState): Promise<void> {

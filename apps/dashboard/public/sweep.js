@@ -44,6 +44,7 @@ function renderSummary(data) {
     el("div", {}, "started ", el("b", {}, fmtTime(s.createdAt)), " · ", fmtDuration(s.durationMs)),
     el("div", {}, "epochs ≤ ", el("b", {}, s.epochs), " · parallelism ", el("b", {}, s.parallelism)),
     s.warmStart ? el("div", { id: "warm-start" }, "warm start: ", el("b", {}, s.warmStart.observations), " observations from ", el("a", { href: "/sweeps/" + encodeURIComponent(s.warmStart.from) }, s.warmStart.from), " (not re-run)") : null,
+    modelsFact(data.models),
   );
   const b = data.best;
   const m = b?.metrics;
@@ -463,3 +464,12 @@ async function start() {
 }
 
 start();
+
+/** The models the sweep keeps: how many of at most keepModels, and their bytes. */
+function modelsFact(models) {
+  if (!models) return el("div", {});
+  if (models.keepModels === 0) return el("div", { class: "muted" }, "models: none kept (keepModels 0)");
+  const kib = models.bytes / 1024;
+  const size = kib < 1024 ? `${kib.toFixed(1)} KiB` : `${(kib / 1024).toFixed(2)} MiB`;
+  return el("div", { id: "models" }, "models kept ", el("b", {}, `${models.trials.length} / ${models.keepModels}`), " · ", el("b", {}, size));
+}

@@ -47,6 +47,8 @@ describe("dashboard API", () => {
     expect(r.body.best.metrics).toMatchObject({ naiveMae: 14.2 });
     expect(r.body.best.metrics.maeRatio).toBeCloseTo(r.body.best.metrics.valMae / 14.2);
     expect(r.body.axes.map((a: { name: string }) => a.name)).toEqual(["variant", "hidden_size", "num_layers", "dropout", "learning_rate", "batch_size", "seq_len"]);
+    // The fixture's trials offer no models: none kept yet, bounded by the spec's default.
+    expect(r.body.models).toEqual({ keepModels: 5, trials: [], bytes: 0 });
   });
 
   it("pages the leaderboard in the store's rank order (complete by loss, then pruned)", async () => {

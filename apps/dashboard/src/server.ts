@@ -10,6 +10,7 @@ import { TRIAL_STATES, isFinishedTrialState, parseTrialJobId, type SweepState, t
 import type { SweepRecord, SweepStore, WorkerInfo } from "@hyperq/store";
 import { paramAxes, paramImportance, sweepHistory } from "./analysis.ts";
 import { EventHub } from "./event-hub.ts";
+import { keptModelsSummary } from "./models.ts";
 import { trialsToCsv, trialsToJson } from "./export.ts";
 import { lifecycleRoutes } from "./lifecycle-routes.ts";
 import { noopLogger, type DashboardLogger } from "./log.ts";
@@ -248,7 +249,7 @@ export function createServer(deps: DashboardDeps): DashboardApp {
     const s = await sweepOr404(req.params.id);
     void cache.snapshot(s.id).catch(() => {});
     const best = s.best ? ((await store.getTrial(s.id, s.best.trial)) ?? null) : null;
-    res.json({ sweep: summarizeSweep(s, now()), spec: publicSpec(s.spec), axes: paramAxes(s), best });
+    res.json({ sweep: summarizeSweep(s, now()), spec: publicSpec(s.spec), axes: paramAxes(s), best, models: await keptModelsSummary(store, s) });
   });
 
   app.get("/api/sweeps/:id/trials", async (req, res) => {

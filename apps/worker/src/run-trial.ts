@@ -11,6 +11,8 @@ import {
 import type { EpochDecision, SweepStore } from "@hyperq/store";
 import { DatasetError, type DatasetMeta, compareWithBaselines, evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "@hyperq/timeseries";
 import { initBackend, trainModel } from "@hyperq/models";
+import { keepModel } from "./keep-model.ts";
+import { trialCheckpoints } from "./checkpoints.ts";
 
 /** A fault that retrying cannot fix: the trial is failed in the store and BullMQ should not retry. */
 export class PermanentTrialError extends Error {
@@ -134,7 +136,11 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
 
   const backend = await initBackend(ctx.backend);
   let decision: EpochDecision = { decision: "continue" };
+  const checkpoints = await trialCheckpoints(store, payload, token, windows.train.n, log);
+  await checkpoints.replay();
   const outcome = await trainModel({
+    ...(checkpoints.resume ? { resume: checkpoints.resume } : {}),
+    ...(checkpoints.option ? { checkpoint: checkpoints.option } : {}),
     hyperparams: hp,
     epochs: payload.epochs,
     patience: payload.patience,
@@ -151,9 +157,11 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
     },
   });
 
-  if (outcome.status === "diverged") return fail(outcome.reason ?? "diverged");
   // TypeScript cannot see the callback's writes to `decision`.
   const last = decision as EpochDecision;
+  // The trial ends here unless another attempt took it over (that one resumes from the checkpoint).
+  if (!(last.decision === "stop" && last.reason === "lost")) await checkpoints.clear();
+  if (outcome.status === "diverged") return fail(outcome.reason ?? "diverged");
   if (outcome.status === "stopped" && last.decision === "stop") {
     if (last.reason === "pruned") {
       await store.pruneTrial(sweepId, n, token, `stopped after epoch ${outcome.epochs}`);
@@ -183,6 +191,7 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
     data: trialData(prepared.meta),
   };
   if (await store.completeTrial(sweepId, n, token, metrics)) {
+    if (outcome.bestWeights) await keepModel(store, payload, token, prepared.meta, outcome.bestWeights, metrics, log);
     log.info({ ...where, valLoss: metrics.valLoss, valMae: metrics.valMae, naiveMae: metrics.naiveMae, bestBaseline: baselines.best, verdict: significance.verdict, epochs: metrics.epochs, ms: metrics.durationMs }, "trial complete");
     return { state: "complete", metrics };
   }

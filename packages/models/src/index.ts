@@ -19,7 +19,9 @@ export type { ModelConfig, SequenceModel, WeightSnapshot, ApplyOptions } from ".
 export { initBackend, activeBackend, engineMemory, BackendUnavailableError, BACKEND_NAMES } from "./engine/backend.ts";
 export type { BackendInfo, BackendName, EngineMemory } from "./engine/backend.ts";
 export { learningRateAt, createOptimizer, clipByGlobalNorm } from "./optim.ts";
-export type { Optimizer, OptimizerOptions } from "./optim.ts";
+export type { Optimizer, OptimizerOptions, OptimizerState } from "./optim.ts";
+export { encodeTrainState, decodeTrainState, TRAIN_STATE_VERSION } from "./train-state.ts";
+export type { TrainState } from "./train-state.ts";
 export { lstmSequence } from "./engine/lstm-op.ts";
 export type { LstmResult } from "./engine/lstm-op.ts";
 export { createRng, deriveSeed } from "./rng.ts";

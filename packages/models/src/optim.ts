@@ -22,9 +22,22 @@ export function learningRateAt(hp: Pick<Hyperparams, "learning_rate" | "schedule
   }
 }
 
+/**
+ * An optimizer's whole state: the steps taken and its slot values (`slots[k][i]`: slot kind k —
+ * Adam's m and v, SGD's momentum buffer, RMSprop's square average — of variable i; null before
+ * the first step). Checkpoint it to resume training exactly.
+ */
+export interface OptimizerState {
+  step: number;
+  slots: (Float32Array | null)[][];
+}
+
 /** Applies one update to `variables` from `grads` (same order). Owns its slot variables. */
 export interface Optimizer {
   step(variables: readonly Variable[], grads: readonly Tensor[], learningRate: number): void;
+  getState(): OptimizerState;
+  /** Restores a state from `getState`; `variables` gives each slot its shape. */
+  setState(state: OptimizerState, variables: readonly Variable[]): void;
   dispose(): void;
 }
 
@@ -86,8 +99,25 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
         });
       });
     },
+    getState() {
+      return { step: t, slots: slots.map((row) => Array.from(row, (v) => (v === undefined ? null : new Float32Array(v.dataSync())))) };
+    },
+    setState(state, variables) {
+      for (const row of slots) for (const s of row) s?.dispose();
+      slots.length = 0;
+      t = state.step;
+      state.slots.forEach((row, k) => {
+        const out: Variable[] = [];
+        row.forEach((values, i) => {
+          const v = variables[i];
+          // Inside a tidy: the variable outlives it, its initial tensor does not.
+          if (values !== null && v !== undefined) out[i] = tf.tidy(() => tf.variable(tf.tensor(values, v.shape), false));
+        });
+        slots[k] = out;
+      });
+    },
     dispose() {
-      for (const row of slots) for (const s of row) s.dispose();
+      for (const row of slots) for (const s of row) s?.dispose();
       slots.length = 0;
     },
   };

@@ -9,6 +9,10 @@ export interface Rng {
   next(): number;
   /** A fresh 32-bit seed for a child generator or a seeded tfjs op. */
   nextSeed(): number;
+  /** The generator's whole state (a 32-bit integer): checkpoint it to resume the same sequence. */
+  getState(): number;
+  /** Restores a state from {@link Rng.getState}. */
+  setState(state: number): void;
 }
 
 /** SplitMix32-style mixing of a 32-bit value (a bijection with good avalanche). */
@@ -32,6 +36,10 @@ export function createRng(seed: number): Rng {
   return {
     next: () => nextU32() / 4294967296,
     nextSeed: () => nextU32(),
+    getState: () => state,
+    setState: (s) => {
+      state = s | 0;
+    },
   };
 }
 

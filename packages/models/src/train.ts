@@ -10,6 +10,7 @@ import { buildModel } from "./models.ts";
 import type { SequenceModel, WeightSnapshot } from "./models.ts";
 import { clipByGlobalNorm, createOptimizer, learningRateAt } from "./optim.ts";
 import { createRng, deriveSeed, shuffleInPlace } from "./rng.ts";
+import type { TrainState } from "./train-state.ts";
 
 /** Materialised windows, row-major. */
 export interface WindowSet {
@@ -43,6 +44,13 @@ export interface TrainOptions {
   data: TrainingData;
   /** Called after every epoch; return "stop" to end training now (pruned/cancelled) — may be async. */
   onEpoch?: (report: EpochReport) => EpochDecision | Promise<EpochDecision>;
+  /** Resume from a checkpointed state of a run with the same options (the epochs after it are trained). */
+  resume?: TrainState;
+  /**
+   * Checkpoints the state after an epoch (not the last, nor one that ends training): every `every`
+   * epochs, or with "auto" after every epoch that took longer than `autoMs`. `save` is awaited.
+   */
+  checkpoint?: { every: number | "auto"; autoMs?: number; save: (state: TrainState) => Promise<void> };
   /**
    * Windows never used for training or selection (e.g. the held-out test part): predicted with the
    * kept weights after training, into `TrainOutcome.predictions`.
@@ -65,6 +73,8 @@ export interface TrainOutcome {
   valPredictions: Float32Array;
   /** n × horizon, scaled: predictions for `TrainOptions.predict` from the kept weights. */
   predictions?: Float32Array;
+  /** The kept (best-epoch) weights, when an epoch finished cleanly: what a stored model holds. */
+  bestWeights?: WeightSnapshot[];
   /** Why training ended early, e.g. "diverged: loss became NaN at epoch 3". */
   reason?: string;
 }
@@ -157,9 +167,26 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
   let status: TrainOutcome["status"] = "complete";
   let reason: string | undefined;
   let sinceBest = 0;
+  const reports: EpochReport[] = [];
+  let firstEpoch = 1;
+  if (opts.resume) {
+    const r = opts.resume;
+    model.setWeights(r.weights);
+    optimizer.setState(r.optimizer, model.variables);
+    shuffleRng.setState(r.shuffleRng);
+    dropoutRng.setState(r.dropoutRng);
+    if (r.order.length !== order.length) throw new Error(`trainModel: the checkpoint has ${r.order.length} training windows, but the data has ${order.length}`);
+    order.set(r.order);
+    if (r.best) best = { epoch: r.best.epoch, loss: r.best.loss, weights: r.best.weights, predictions: r.best.predictions };
+    sinceBest = r.sinceBest;
+    trainLoss = r.trainLoss;
+    epochsDone = r.epoch;
+    reports.push(...r.reports);
+    firstEpoch = r.epoch + 1;
+  }
 
   try {
-    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
       const lr = learningRateAt(hp, epoch - 1);
       shuffleInPlace(order, shuffleRng);
@@ -204,13 +231,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
       } else {
         sinceBest += 1;
       }
-      const decision = await opts.onEpoch?.({
-        epoch,
-        trainLoss,
-        valLoss: val.loss,
-        learningRate: lr,
-        durationMs: performance.now() - started,
-      });
+      const report: EpochReport = { epoch, trainLoss, valLoss: val.loss, learningRate: lr, durationMs: performance.now() - started };
+      reports.push(report);
+      const decision = await opts.onEpoch?.(report);
       if (decision === "stop") {
         status = "stopped";
         reason = `stopped by the epoch callback after epoch ${epoch}`;
@@ -219,6 +242,21 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
       if (opts.patience > 0 && sinceBest >= opts.patience) {
         reason = `early stopping: no improvement in validation loss for ${opts.patience} epochs (best at epoch ${best.epoch})`;
         break;
+      }
+      const cp = opts.checkpoint;
+      if (cp && epoch < opts.epochs && (cp.every === "auto" ? report.durationMs > (cp.autoMs ?? 10_000) : cp.every > 0 && epoch % cp.every === 0)) {
+        await cp.save({
+          epoch,
+          weights: model.getWeights(),
+          optimizer: optimizer.getState(),
+          shuffleRng: shuffleRng.getState(),
+          dropoutRng: dropoutRng.getState(),
+          order: order.slice(),
+          best,
+          sinceBest,
+          trainLoss,
+          reports: reports.slice(),
+        });
       }
     }
     if (best !== undefined) {
@@ -240,5 +278,6 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
   };
   if (reason !== undefined) outcome.reason = reason;
   if (extra !== undefined) outcome.predictions = extra;
+  if (best !== undefined) outcome.bestWeights = best.weights;
   return outcome;
 }

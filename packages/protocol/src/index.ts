@@ -72,6 +72,8 @@ export {
 } from "./trial.ts";
 export type { TrialData, TrialState, SweepState, TrialPayload, EpochReport, TrialMetrics, TrialRecord, FlatParams } from "./trial.ts";
 export { trialPayloadSchema, hyperparamsSchema, parseTrialPayload } from "./trial-payload.ts";
+export { MODEL_FORMAT_VERSION, MODEL_WEIGHTS_FILE, modelManifestSchema, weightSpecSchema } from "./model.ts";
+export type { ModelManifest, WeightSpec } from "./model.ts";
 export type { HyperqEvent, HyperqEventType, StoredEvent } from "./events.ts";
 export {
   DEFAULT_KEY_PREFIX,

@@ -49,8 +49,14 @@ export function redisKeys(prefix: string) {
     trialKeyPrefix: (id: string) => `${prefix}:trial:${id}:`,
     /** list: one trial's epoch reports as JSON. */
     epochs: (id: string, n: number) => `${prefix}:trial:${id}:${n}:epochs`,
+    /** string: a running trial's last training checkpoint (binary), deleted when it ends. */
+    checkpoint: (id: string, n: number) => `${prefix}:trial:${id}:${n}:checkpoint`,
     /** Prefix of the per-epoch hashes `${rungs}:${epoch}`: trial → best val loss up to that epoch (for pruners). */
     rungs: (id: string) => `${prefix}:sweep:${id}:rungs`,
+    /** zset: trial number → val loss, the trials whose models are kept (at most `keepModels`). */
+    models: (id: string) => `${prefix}:sweep:${id}:models`,
+    /** hash: `${n}:manifest` → model manifest JSON, `${n}:weights` → float32 little-endian bytes. */
+    modelData: (id: string) => `${prefix}:sweep:${id}:model-data`,
     /** string with TTL: which coordinator drives a sweep. */
     lease: (id: string) => `${prefix}:sweep:${id}:lease`,
     /** set: ids of running and paused sweeps. */

@@ -93,6 +93,19 @@ const sweepBaseSchema = z.strictObject({
   initial: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]))).max(10_000).optional(),
   /** A sweep whose finished trials enter this one's history as observations, without being re-run. */
   warmStartFrom: z.string().regex(SWEEP_ID_PATTERN, `a sweep id (${SWEEP_ID_PATTERN})`).optional(),
+  /**
+   * Complete trials per sweep whose best-epoch weights the store keeps (the best by validation
+   * loss; a model falling out of the top is deleted); 0 keeps none. @defaultValue 5
+   */
+  keepModels: z.number().int().min(0).max(1000).default(5),
+  /**
+   * Epochs between training checkpoints (weights, optimizer and RNG state, epoch) that a retried
+   * attempt resumes from; "auto": after every epoch that took over 10 s; 0: never. Deleted when
+   * the trial ends. @defaultValue "auto"
+   */
+  checkpointEvery: z
+    .union([z.literal("auto"), z.number().int().min(0).max(10_000)], { error: 'must be "auto" or a whole number of epochs in 0..10000 (0: never)' })
+    .default("auto"),
 });
 
 export const sweepSpecSchema = sweepBaseSchema

@@ -3,8 +3,8 @@
  * (in the manner of Optuna's shared storage tests).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseSweepSpec, type SweepSpec, type TrialMetrics } from "@hyperq/protocol";
-import type { SweepStore } from "./sweep-store.ts";
+import { MODEL_FORMAT_VERSION, parseSweepSpec, type SweepSpec, type TrialMetrics } from "@hyperq/protocol";
+import type { StoredModel, SweepStore } from "./sweep-store.ts";
 
 export function specFixture(overrides: Record<string, unknown> = {}): SweepSpec {
   const r = parseSweepSpec({
@@ -34,6 +34,37 @@ export function metricsFixture(valLoss: number, workerId = "w1"): TrialMetrics {
     durationMs: 100,
     backend: "cpu",
     workerId,
+  };
+}
+
+/** A model whose weights are `values` (float32 little-endian), for trial `trial`. */
+export function modelFixture(trial: number, values: readonly number[]): StoredModel {
+  const scaler = { kind: "standard" as const, columns: ["x"], offset: [0], scale: [1] };
+  return {
+    manifest: {
+      formatVersion: MODEL_FORMAT_VERSION,
+      hyperqVersion: "0.0.0",
+      tfjsVersion: "0.0.0",
+      sweepId: "s",
+      trial,
+      variant: "single",
+      hyperparams: { seq_len: 2 },
+      dateColumn: "date",
+      features: ["x"],
+      target: "x",
+      targetTransform: "raw",
+      featureTransform: "raw",
+      missing: "reject",
+      seqLen: 2,
+      horizon: 1,
+      featureScaler: scaler,
+      targetScaler: scaler,
+      splits: {},
+      contentHash: "0",
+      scores: { valLoss: 0, valMae: 0, bestEpoch: 1 },
+      weights: [{ name: "w", shape: [values.length] }],
+    },
+    weights: new Uint8Array(Float32Array.from(values).buffer),
   };
 }
 
@@ -295,6 +326,67 @@ export function sweepStoreContract(name: string, open: () => Promise<{ store: Sw
       expect(await store.getBlob(h2)).toBe("date,w\n");
       expect((await store.listTrials("c")).length).toBe(1);
       expect(await store.activeSweepIds()).toEqual(["c"]);
+    });
+
+    it("keeps the models of the top keepModels complete trials, evicting those that fall out, only from the completing attempt", async () => {
+      await store.createSweep(specFixture({ keepModels: 2 }), { id: "s", budget: 6 });
+      const complete = async (n: number, loss: number) => {
+        await store.createTrial("s", n, {}, n);
+        await store.claimTrial("s", n, { workerId: "w", token: `t${n}` });
+        expect(await store.completeTrial("s", n, `t${n}`, metricsFixture(loss))).toBe(true);
+      };
+      await store.createTrial("s", 9, {}, 9);
+      await store.claimTrial("s", 9, { workerId: "w", token: "t9" });
+      expect(await store.putModel("s", 9, "t9", modelFixture(9, [1]))).toEqual({ kept: false, reason: "refused" }); // still running
+      await complete(0, 0.5);
+      expect(await store.putModel("s", 0, "other", modelFixture(0, [1]))).toEqual({ kept: false, reason: "refused" });
+      expect(await store.putModel("s", 0, "t0", modelFixture(0, [0.5, -2]))).toEqual({ kept: true, evicted: [] });
+      await complete(1, 0.3);
+      expect(await store.putModel("s", 1, "t1", modelFixture(1, [3]))).toEqual({ kept: true, evicted: [] });
+      await complete(2, 0.9);
+      expect(await store.putModel("s", 2, "t2", modelFixture(2, [4]))).toEqual({ kept: false, reason: "not-in-top" });
+      await complete(3, 0.1);
+      expect(await store.putModel("s", 3, "t3", modelFixture(3, [5, 6, 7]))).toEqual({ kept: true, evicted: [0] });
+      const kept = await store.listModels("s");
+      expect(kept.map((m) => [m.trial, m.valLoss])).toEqual([[3, 0.1], [1, 0.3]]);
+      const m3 = await store.getModel("s", 3);
+      expect(m3?.manifest.trial).toBe(3);
+      expect(Array.from(new Float32Array(m3!.weights.slice().buffer))).toEqual([5, 6, 7]);
+      expect(kept[0]!.bytes).toBe(12 + JSON.stringify(m3!.manifest).length);
+      expect(await store.getModel("s", 0)).toBeUndefined();
+      expect(await store.getModel("s", 2)).toBeUndefined();
+
+      await store.createSweep(specFixture({ keepModels: 0 }), { id: "off", budget: 1 });
+      await store.createTrial("off", 0, {}, 0);
+      await store.claimTrial("off", 0, { workerId: "w", token: "a" });
+      await store.completeTrial("off", 0, "a", metricsFixture(0.1));
+      expect(await store.putModel("off", 0, "a", modelFixture(0, [1]))).toEqual({ kept: false, reason: "not-in-top" });
+      expect(await store.listModels("off")).toEqual([]);
+    });
+
+    it("keeps a running trial's checkpoint from its owner only, until deleted", async () => {
+      await store.createSweep(specFixture(), { id: "s", budget: 5 });
+      await store.createTrial("s", 0, {}, 0);
+      const blob = Uint8Array.from([0, 1, 2, 255, 128]);
+      expect(await store.putCheckpoint("s", 0, "a", blob)).toBe(false); // waiting: nobody owns it
+      await store.claimTrial("s", 0, { workerId: "w", token: "a" });
+      expect(await store.putCheckpoint("s", 0, "a", blob)).toBe(true);
+      await store.claimTrial("s", 0, { workerId: "w2", token: "b" });
+      expect(await store.putCheckpoint("s", 0, "a", Uint8Array.from([9]))).toBe(false); // a stale attempt
+      expect(Array.from((await store.getCheckpoint("s", 0)) ?? [])).toEqual([0, 1, 2, 255, 128]);
+      expect(await store.putCheckpoint("s", 0, "b", Uint8Array.from([7, 7]))).toBe(true);
+      expect(Array.from((await store.getCheckpoint("s", 0)) ?? [])).toEqual([7, 7]);
+      await store.deleteCheckpoint("s", 0);
+      expect(await store.getCheckpoint("s", 0)).toBeUndefined();
+      // Finishing a trial deletes its checkpoint, whoever finishes it.
+      expect(await store.putCheckpoint("s", 0, "b", Uint8Array.from([1]))).toBe(true);
+      expect(await store.failTrial("s", 0, null, "attempts exhausted")).toBe(true);
+      expect(await store.getCheckpoint("s", 0)).toBeUndefined();
+      await store.createTrial("s", 1, {}, 1);
+      await store.claimTrial("s", 1, { workerId: "w", token: "c" });
+      expect(await store.putCheckpoint("s", 1, "c", Uint8Array.from([1]))).toBe(true);
+      expect(await store.completeTrial("s", 1, "c", metricsFixture(0.2))).toBe(true);
+      expect(await store.getCheckpoint("s", 1)).toBeUndefined();
     });
 
     it("keeps blobs, leases and workers", async () => {

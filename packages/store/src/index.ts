@@ -20,6 +20,9 @@ export type {
   WarmStart,
   ExtendResult,
   DeleteSweepResult,
+  StoredModel,
+  KeptModel,
+  PutModelResult,
 } from "./sweep-store.ts";
 export { RedisSweepStore, connectRedis } from "./redis-store.ts";
 export type { RedisSweepStoreOptions } from "./redis-store.ts";

@@ -23,7 +23,11 @@ import type {
   SweepStore,
   TrialOwner,
   WorkerInfo,
+  KeptModel,
+  PutModelResult,
+  StoredModel,
 } from "./sweep-store.ts";
+import { DEFAULT_KEEP_MODELS } from "./models.ts";
 
 interface MemTrial {
   record: TrialRecord;
@@ -54,6 +58,10 @@ export class MemorySweepStore implements SweepStore {
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly workers = new Map<string, WorkerInfo>();
   private readonly stopRequests = new Set<string>();
+  /** `${sweepId}#${n}` → the trial's last training checkpoint. */
+  private readonly checkpoints = new Map<string, Uint8Array>();
+  /** Per sweep: trial → its kept model and loss. */
+  private readonly models = new Map<string, Map<number, { valLoss: number; model: StoredModel }>>();
   private seq = 0;
   private waiters: (() => void)[] = [];
 
@@ -213,6 +221,7 @@ export class MemorySweepStore implements SweepStore {
 
   private finish(s: MemSweep, t: MemTrial, state: "complete" | "failed" | "pruned", now: number, extra: { metrics?: TrialMetrics; reason?: string }): void {
     const r = t.record;
+    this.checkpoints.delete(`${r.sweepId}#${r.number}`);
     s.record.counts[r.state]--;
     s.record.counts[state]++;
     r.state = state;
@@ -334,6 +343,8 @@ export class MemorySweepStore implements SweepStore {
     if (counts.running > 0) return { ok: false, reason: "running-trials", running: counts.running };
     this.sweeps.delete(id);
     this.leases.delete(id);
+    this.models.delete(id);
+    for (const n of s.trials.keys()) this.checkpoints.delete(`${id}#${n}`);
     const before = this.events.length;
     for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i]?.sweepId === id) this.events.splice(i, 1);
     const out: DeleteSweepResult = { ok: true, trials: s.trials.size, events: before - this.events.length };
@@ -348,6 +359,50 @@ export class MemorySweepStore implements SweepStore {
       } else out.blob = { hash, removed: false, sharedWith: refs?.size ?? 0 };
     }
     return out;
+  }
+
+  async putModel(sweepId: string, number: number, token: string, model: StoredModel): Promise<PutModelResult> {
+    const s = this.sweep(sweepId);
+    const t = s?.trials.get(number);
+    const valLoss = t?.record.metrics?.valLoss;
+    if (!s || !t || t.record.state !== "complete" || t.owner !== token || valLoss === undefined) return { kept: false, reason: "refused" };
+    const keep = (s.record.spec as { keepModels?: number }).keepModels ?? DEFAULT_KEEP_MODELS;
+    if (keep <= 0) return { kept: false, reason: "not-in-top" };
+    const kept = this.models.get(sweepId) ?? new Map<number, { valLoss: number; model: StoredModel }>();
+    this.models.set(sweepId, kept);
+    kept.set(number, { valLoss, model: { manifest: clone(model.manifest), weights: new Uint8Array(model.weights) } });
+    const ranked = [...kept.entries()].sort(([a, x], [b, y]) => x.valLoss - y.valLoss || String(a).localeCompare(String(b)));
+    const evicted = ranked.slice(keep).map(([m]) => m);
+    for (const m of evicted) kept.delete(m);
+    if (evicted.includes(number)) return { kept: false, reason: "not-in-top" };
+    return { kept: true, evicted };
+  }
+
+  async getModel(sweepId: string, number: number): Promise<StoredModel | undefined> {
+    const m = this.models.get(sweepId)?.get(number);
+    return m ? { manifest: clone(m.model.manifest), weights: new Uint8Array(m.model.weights) } : undefined;
+  }
+
+  async listModels(sweepId: string): Promise<KeptModel[]> {
+    return [...(this.models.get(sweepId)?.entries() ?? [])]
+      .sort(([a, x], [b, y]) => x.valLoss - y.valLoss || String(a).localeCompare(String(b)))
+      .map(([trial, m]) => ({ trial, valLoss: m.valLoss, bytes: Buffer.byteLength(JSON.stringify(m.model.manifest)) + m.model.weights.byteLength }));
+  }
+
+  async putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean> {
+    const t = this.sweep(sweepId)?.trials.get(number);
+    if (!t || t.record.state !== "running" || t.owner !== token) return false;
+    this.checkpoints.set(`${sweepId}#${number}`, new Uint8Array(state));
+    return true;
+  }
+
+  async getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined> {
+    const c = this.checkpoints.get(`${sweepId}#${number}`);
+    return c ? new Uint8Array(c) : undefined;
+  }
+
+  async deleteCheckpoint(sweepId: string, number: number): Promise<void> {
+    this.checkpoints.delete(`${sweepId}#${number}`);
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

@@ -14,6 +14,7 @@ import {
   type TrialRecord,
   type TrialState,
 } from "@hyperq/protocol";
+import { CHECKPOINT_TTL_MS, DEFAULT_KEEP_MODELS } from "./models.ts";
 import { decodeSweep, decodeTrial } from "./codec.ts";
 import type {
   ClaimResult,
@@ -28,6 +29,9 @@ import type {
   SweepStore,
   TrialOwner,
   WorkerInfo,
+  KeptModel,
+  PutModelResult,
+  StoredModel,
 } from "./sweep-store.ts";
 
 export interface RedisSweepStoreOptions {
@@ -229,7 +233,7 @@ export class RedisSweepStore implements SweepStore {
     return { decision: "stop", reason: r === 1 ? "pruned" : r === 2 ? "cancelled" : "lost" };
   }
 
-  private finish(
+  private async finish(
     sweepId: string,
     number: number,
     state: "complete" | "failed" | "pruned",
@@ -238,7 +242,7 @@ export class RedisSweepStore implements SweepStore {
     extra: { metrics?: TrialMetrics; reason?: string },
   ): Promise<number> {
     const k = this.keys;
-    return this.run(
+    const r = await this.run(
       "finish-trial",
       [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), `${k.leaderboard(sweepId)}:pruned`, k.events, k.active],
       [
@@ -253,6 +257,9 @@ export class RedisSweepStore implements SweepStore {
         this.maxEvents,
       ],
     );
+    // A finished trial needs no checkpoint, whoever finished it (its worker, or the coordinator).
+    if (r === 1) await this.redis.del(k.checkpoint(sweepId, number));
+    return r;
   }
 
   async completeTrial(sweepId: string, number: number, token: string, metrics: TrialMetrics, now = Date.now()): Promise<boolean> {
@@ -363,10 +370,12 @@ export class RedisSweepStore implements SweepStore {
     const events = await this.deleteEvents(id);
     const hash = sweep.spec.dataset.contentHash;
     const trialPrefix = k.trial(id, 0).slice(0, -1);
-    if (k.epochs(id, 0) !== `${trialPrefix}0:epochs`) throw new Error("delete-sweep.lua assumes `<trial key>:epochs` for epoch lists");
+    if (k.epochs(id, 0) !== `${trialPrefix}0:epochs` || k.checkpoint(id, 0) !== `${trialPrefix}0:checkpoint`) {
+      throw new Error("delete-sweep.lua assumes `<trial key>:epochs` and `<trial key>:checkpoint`");
+    }
     const r = (await this.run(
       "delete-sweep",
-      [k.sweep(id), k.sweeps, k.active, k.trialIndex(id), k.leaderboard(id), k.lease(id), k.blob(hash ?? ""), k.blobRefs(hash ?? ""), k.observations(id)],
+      [k.sweep(id), k.sweeps, k.active, k.trialIndex(id), k.leaderboard(id), k.lease(id), k.blob(hash ?? ""), k.blobRefs(hash ?? ""), k.observations(id), k.models(id), k.modelData(id)],
       [id, trialPrefix, `${k.rungs(id)}:`, sweep.spec.epochs, hash === undefined ? 0 : 1],
     )) as unknown as (number | string)[];
     const [code, second, third] = r;
@@ -391,6 +400,54 @@ export class RedisSweepStore implements SweepStore {
       if (page.length < 1000 || !last) return removed;
       start = `(${last[0]}`;
     }
+  }
+
+  async putModel(sweepId: string, number: number, token: string, model: StoredModel): Promise<PutModelResult> {
+    const k = this.keys;
+    const c = this.cmd["put-model"] as unknown as (keys: string[], args: (string | number | Buffer)[]) => Promise<number[]>;
+    const weights = Buffer.from(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength);
+    const r = await c(
+      [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), k.models(sweepId), k.modelData(sweepId)],
+      [number, token, JSON.stringify(model.manifest), weights, DEFAULT_KEEP_MODELS],
+    );
+    if (r[0] === 1) return { kept: true, evicted: r.slice(1).map(Number) };
+    return { kept: false, reason: r[0] === 0 ? "not-in-top" : "refused" };
+  }
+
+  async getModel(sweepId: string, number: number): Promise<StoredModel | undefined> {
+    const [manifest, weights] = await this.redis.hmgetBuffer(this.keys.modelData(sweepId), `${number}:manifest`, `${number}:weights`);
+    if (!manifest || !weights) return undefined;
+    return { manifest: JSON.parse(manifest.toString("utf8")) as StoredModel["manifest"], weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) };
+  }
+
+  async listModels(sweepId: string): Promise<KeptModel[]> {
+    const flat = await this.redis.zrange(this.keys.models(sweepId), 0, -1, "WITHSCORES");
+    const p = this.redis.pipeline();
+    for (let i = 0; i < flat.length; i += 2) {
+      p.hstrlen(this.keys.modelData(sweepId), `${flat[i]}:manifest`);
+      p.hstrlen(this.keys.modelData(sweepId), `${flat[i]}:weights`);
+    }
+    const sizes = ((await p.exec()) ?? []).map((r) => Number(r[1] ?? 0));
+    const out: KeptModel[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      out.push({ trial: Number(flat[i]), valLoss: Number(flat[i + 1]), bytes: (sizes[i] ?? 0) + (sizes[i + 1] ?? 0) });
+    }
+    return out;
+  }
+
+  async putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean> {
+    const c = this.cmd["put-checkpoint"] as unknown as (keys: string[], args: (string | number | Buffer)[]) => Promise<number>;
+    const bytes = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
+    return (await c([this.keys.trial(sweepId, number), this.keys.checkpoint(sweepId, number)], [token, bytes, CHECKPOINT_TTL_MS])) === 1;
+  }
+
+  async getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined> {
+    const b = await this.redis.getBuffer(this.keys.checkpoint(sweepId, number));
+    return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : undefined;
+  }
+
+  async deleteCheckpoint(sweepId: string, number: number): Promise<void> {
+    await this.redis.del(this.keys.checkpoint(sweepId, number));
   }
 
   async putBlob(hash: string, text: string): Promise<void> {

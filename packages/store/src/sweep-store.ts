@@ -7,6 +7,7 @@ import type {
   SweepState,
   TrialMetrics,
   TrialRecord,
+  ModelManifest,
   TrialState,
 } from "@hyperq/protocol";
 
@@ -97,6 +98,26 @@ export interface LeaderboardPage {
   /** 1-based rank of each row equals offset + index + 1. */
   rows: TrialRecord[];
 }
+
+/** A trained model as the store keeps it: its manifest and its weights (float32 little-endian). */
+export interface StoredModel {
+  manifest: ModelManifest;
+  weights: Uint8Array;
+}
+
+/** One kept model, as listed. */
+export interface KeptModel {
+  trial: number;
+  /** The trial's validation loss (its rank among the kept models). */
+  valLoss: number;
+  /** Manifest and weight bytes together. */
+  bytes: number;
+}
+
+/** What `putModel` did: kept it, did not keep it (outside the top `keepModels`, or refused). */
+export type PutModelResult =
+  | { kept: true; evicted: number[] }
+  | { kept: false; reason: "not-in-top" | "refused" };
 
 /** A worker's announcement; refreshed by its heartbeat. */
 export interface WorkerInfo {
@@ -192,6 +213,27 @@ export interface SweepStore {
    * cancelled one whose trials are still stopping. BullMQ jobs are the queue's to remove.
    */
   deleteSweep(id: string): Promise<DeleteSweepResult>;
+
+  /**
+   * Keeps a complete trial's model, from the attempt that completed it (`token`), if the trial
+   * ranks in the top `keepModels` (the sweep spec's) of the kept models by validation loss; in one
+   * atomic step, models that fall out of the top are deleted (their trial numbers in `evicted`),
+   * so a sweep holds at most `keepModels` models whatever its budget.
+   */
+  putModel(sweepId: string, number: number, token: string, model: StoredModel): Promise<PutModelResult>;
+  getModel(sweepId: string, number: number): Promise<StoredModel | undefined>;
+  /** The kept models of a sweep, best first. */
+  listModels(sweepId: string): Promise<KeptModel[]>;
+
+  /**
+   * Stores a running trial's training checkpoint from the attempt that owns it (false if refused),
+   * replacing the previous one. Finishing the trial (complete, pruned, failed: by anyone) deletes
+   * it; a checkpoint nobody finishes expires after a week.
+   */
+  putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean>;
+  getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined>;
+  /** Deletes a trial's checkpoint (when the trial ends). */
+  deleteCheckpoint(sweepId: string, number: number): Promise<void>;
 
   /** Content-addressed file storage (dataset files travel to workers through Redis). */
   putBlob(hash: string, text: string): Promise<void>;

@@ -99,6 +99,19 @@ export function readColumns(text: string, file: string, opts: { textColumns: rea
   const delimiter = detectDelimiter(src, file);
   const it = records(src, delimiter, file);
   const header = readHeader(it, file);
+  return collectColumns(delimiter, header, it, file, opts);
+}
+
+/**
+ * The same columns from a table already split into cells (rows given by a program rather than a
+ * file): numbers parsed and checked exactly as `readColumns` does.
+ */
+export function columnsOfTable(table: DelimitedTable, file: string, opts: { textColumns: readonly string[] }): ColumnTable {
+  const records = table.rows.map((fields, i): RawRecord => ({ fields, line: table.lines[i] ?? i + 2 }));
+  return collectColumns(table.delimiter, table.header, records[Symbol.iterator](), file, opts);
+}
+
+function collectColumns(delimiter: "," | "\t", header: string[], it: Iterator<RawRecord> & Iterable<RawRecord>, file: string, opts: { textColumns: readonly string[] }): ColumnTable {
   const textIdx = header.map((h) => opts.textColumns.includes(h));
   const texts: (string[] | undefined)[] = header.map((_, c) => (textIdx[c] ? [] : undefined));
   const nums: (GrowableColumn | undefined)[] = header.map((_, c) => (textIdx[c] ? undefined : new GrowableColumn()));

@@ -40,6 +40,10 @@ export type { PreparedDataset, DatasetMeta, SplitInfo, SplitName } from "./prepa
 export type { ScalerParams } from "./scaler.ts";
 export { makeWindows } from "./windows.ts";
 export type { Windows, WindowSet } from "./windows.ts";
+export { prepareForecastInputs } from "./forecast-inputs.ts";
+export type { InputRecipe, ForecastInputs } from "./forecast-inputs.ts";
+export { scaleValue, unscaleValue } from "./scaler.ts";
+export { forwardTarget, inverseTarget } from "./target-transform.ts";
 export { evaluateForecast, inverseForecast, mseScaled } from "./metrics.ts";
 export type { ForecastMetrics } from "./metrics.ts";
 export { detectSeason, autocorrelation, resolveSeason } from "./baselines/season.ts";

@@ -194,7 +194,7 @@ export function splitLabel(name: SplitName): string {
  * (x_t ↦ T(x_t, x_{t-1})). Row 0, with no past, reads as "no change" (the transform of x_0 against
  * itself). Throws on values the transform cannot take, naming the column and line.
  */
-function relativeFeature(transform: TargetTransform, col: Float64Array, lines: Int32Array, column: string, file: string): Float64Array {
+export function relativeFeature(transform: TargetTransform, col: Float64Array, lines: Int32Array, column: string, file: string): Float64Array {
   if (transform === "raw") return col;
   const out = new Float64Array(col.length);
   for (let r = 0; r < col.length; r++) {

@@ -3,6 +3,7 @@
   KEYS[1] sweep hash   KEYS[2] sweeps zset   KEYS[3] active sweeps set   KEYS[4] trial index zset
   KEYS[5] leaderboard zset   KEYS[6] lease   KEYS[7] blob (or any key when none)
   KEYS[8] blob's referencing-sweeps set (or any key when none)   KEYS[9] warm-start observations
+  KEYS[10] kept models zset   KEYS[11] kept models' data hash
   ARGV[1] sweep id   ARGV[2] trial key prefix (`…:trial:<id>:`)   ARGV[3] rung key prefix (`…:rungs:`)
   ARGV[4] highest epoch   ARGV[5] 1 when the sweep has a blob, else 0
   Returns: { trials deleted, blob: 0 none | 1 removed | 2 kept (still used) , sweeps still using it }
@@ -19,12 +20,12 @@ for _, n in ipairs(numbers) do
 end
 if running > 0 then return { -3, running } end
 for _, n in ipairs(numbers) do
-  redis.call('DEL', ARGV[2] .. n, ARGV[2] .. n .. ':epochs')
+  redis.call('DEL', ARGV[2] .. n, ARGV[2] .. n .. ':epochs', ARGV[2] .. n .. ':checkpoint')
 end
 for e = 1, tonumber(ARGV[4]) do
   redis.call('DEL', ARGV[3] .. e)
 end
-redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[9])
+redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[9], KEYS[10], KEYS[11])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[1])
 local blob = 0
