@@ -60,5 +60,5 @@ COPY examples examples
 # HYPERQ_BACKEND=tensorflow-gpu: a worker whose GPU backend cannot load (no driver, wrong CUDA) exits
 # with that reason instead of silently training on the CPU.
 USER 1000
-ENTRYPOINT ["node", "--import", "tsx", "apps/cli/src/main.ts"]
+ENTRYPOINT ["node", "apps/cli/bin/hyperq.mjs"]
 CMD ["worker", "--concurrency", "1"]

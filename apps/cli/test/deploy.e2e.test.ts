@@ -114,10 +114,10 @@ describe("docker/compose.yaml", () => {
     expect(services.dashboard?.environment?.HYPERQ_TOKEN).toBeNull();
   });
 
-  it("builds images that run the CLI through tsx and default to the compose network's Redis", () => {
+  it("builds images that run the CLI through its bin script (tsx from @hyperq/cli) and default to the compose network's Redis", () => {
     for (const file of ["docker/Dockerfile", "docker/worker-gpu.Dockerfile"]) {
       const text = readFileSync(resolve(ROOT, file), "utf8");
-      expect(text, file).toMatch(/ENTRYPOINT \["node", "--import", "tsx", "apps\/cli\/src\/main.ts"\]/);
+      expect(text, file).toMatch(/ENTRYPOINT \["node", "apps\/cli\/bin\/hyperq.mjs"\]/);
       expect(text, file).toMatch(/pnpm install --frozen-lockfile --prod/);
       expect(text, file).toMatch(/REDIS_URL=redis:\/\/redis:6379/);
       expect(text, file).toMatch(/^USER /m);
