@@ -12,6 +12,7 @@ import { UsageError, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
+import { checkGpuBackend } from "./gpu.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -94,6 +95,8 @@ export function buildProgram(config: Config): Command {
     .option("--backend <name>", "tensorflow-gpu | tensorflow | wasm | cpu", config.HYPERQ_BACKEND)
     .action(async (o: { concurrency: number; backend?: string }) => {
       const log = makeLogger(config, "worker");
+      const gpus = checkGpuBackend(o.backend);
+      if (gpus.length > 0) log.info({ gpus: gpus.map((g) => `${g.index}: ${g.name}`) }, "GPUs visible");
       const s = await openStore(config); // fail fast with a clear message when Redis is down
       await s.close();
       const w = await startWorker({
