@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { Coordinator, TrialQueue } from "@hyperq/coordinator";
-import { startDashboard } from "@hyperq/dashboard";
+import { openQueueMetrics, startDashboard } from "@hyperq/dashboard";
 import { startWorker } from "@hyperq/worker";
 import { connectRedis } from "@hyperq/store";
 import { UsageError, loadConfig, type Config } from "./config.ts";
@@ -142,11 +142,14 @@ export function buildProgram(config: Config): Command {
     .action(async (o: { port: number; host: string }) => {
       const log = makeLogger(config, "dashboard");
       const { store, close } = await openStore(config);
-      const d = await startDashboard({ store, port: o.port, host: o.host, log, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) });
+      const queue = openQueueMetrics(config.REDIS_URL, config.HYPERQ_PREFIX);
+      const metrics = { queue, queueLabels: { prefix: config.HYPERQ_PREFIX } };
+      const d = await startDashboard({ store, port: o.port, host: o.host, log, metrics, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) });
       log.info({ url: d.url, control: config.HYPERQ_TOKEN ? "token" : "disabled (set HYPERQ_TOKEN)" }, "dashboard listening");
       process.stdout.write(`dashboard: ${d.url}\n`);
       await untilSignal();
       await d.close();
+      await queue.close();
       await close();
       process.exit(0);
     });

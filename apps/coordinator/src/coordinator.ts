@@ -267,6 +267,7 @@ export class Coordinator {
       budget: sweep.budget,
     });
     const askMs = performance.now() - started;
+    await this.store.appendEvent({ type: "sampler.asked", sweepId: sweep.id, at: Date.now(), method: sweep.spec.method, trials: suggestions.length, askMs });
     for (const message of notes) {
       this.log.warn({ sweepId: sweep.id, message }, "sampler warning");
       await this.store.appendEvent({ type: "sampler.warning", sweepId: sweep.id, at: Date.now(), message });

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { SweepStore } from "@hyperq/store";
 import { noopLogger, type DashboardLogger } from "./log.ts";
 import { createServer, type DashboardDeps } from "./server.ts";
+import { DashboardMetrics, type DashboardMetricsOptions } from "./metrics.ts";
 
 export interface StartDashboardOptions {
   store: SweepStore;
@@ -14,6 +15,8 @@ export interface StartDashboardOptions {
   log?: DashboardLogger;
   /** Passed to createServer (SSE and cache tuning, worker staleness). */
   server?: Pick<DashboardDeps, "sse" | "cache" | "workerStaleMs">;
+  /** Serve `GET /metrics` (Prometheus), with BullMQ's queue metrics when a queue is given. */
+  metrics?: Omit<DashboardMetricsOptions, "store" | "hub">;
 }
 
 export interface RunningDashboard {
@@ -49,6 +52,8 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   else if (deps.token) deps.tokenForReads = true;
   else log.warn({ host }, "dashboard bound beyond localhost without HYPERQ_TOKEN: anyone who reaches it can read every sweep; control actions are disabled");
   const app = createServer(deps);
+  const metrics = opts.metrics ? new DashboardMetrics({ ...opts.metrics, store: opts.store, hub: app.dashboard.hub }) : undefined;
+  if (metrics) app.get("/metrics", metrics.handler());
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(opts.port, host);
     s.once("listening", () => resolve(s));
@@ -66,6 +71,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     url,
     port,
     close: async () => {
+      metrics?.close();
       app.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

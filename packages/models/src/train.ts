@@ -210,6 +210,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
         valLoss: val.loss,
         learningRate: lr,
         durationMs: performance.now() - started,
+        samples: data.train.n,
       });
       if (decision === "stop") {
         status = "stopped";
