@@ -65,5 +65,8 @@ COPY scripts scripts
 # so several (--concurrency) can share one GPU. Self-check: --entrypoint scripts/gpu-check.sh.
 # Experimental: this image has not yet run on a GPU.
 USER 1000
+# Workers and coordinators started with HYPERQ_HEALTH_PORT (as the compose file does) are healthy
+# while their /readyz answers 200: Redis reachable, worker registered, coordinator loop running.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "apps/cli/bin/healthcheck.mjs"]
 ENTRYPOINT ["node", "apps/cli/bin/hyperq.mjs"]
 CMD ["worker", "--concurrency", "1"]

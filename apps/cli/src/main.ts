@@ -13,6 +13,7 @@ import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
 import { checkGpuBackend } from "./gpu.ts";
+import { coordinatorLoopCheck, redisCheck, startHealthServer, workerRegisteredCheck, type HealthServer } from "./health.ts";
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -93,12 +94,21 @@ export function buildProgram(config: Config): Command {
     .description("train trials from the queue until stopped (Ctrl-C: finish or hand back running trials)")
     .option("-c, --concurrency <n>", "trials at once, one process each", int("--concurrency", 1), config.HYPERQ_WORKER_CONCURRENCY)
     .option("--backend <name>", "tensorflow-gpu | tensorflow | wasm | cpu", config.HYPERQ_BACKEND)
-    .action(async (o: { concurrency: number; backend?: string }) => {
+    .option("--health-port <port>", "serve /healthz and /readyz (Redis reachable, worker registered) on this port (HYPERQ_HEALTH_PORT)", int("--health-port", 1), config.HYPERQ_HEALTH_PORT)
+    .action(async (o: { concurrency: number; backend?: string; healthPort?: number }) => {
       const log = makeLogger(config, "worker");
       const gpus = checkGpuBackend(o.backend);
       if (gpus.length > 0) log.info({ gpus: gpus.map((g) => `${g.index}: ${g.name}`) }, "GPUs visible");
       const s = await openStore(config); // fail fast with a clear message when Redis is down
-      await s.close();
+      if (o.healthPort === undefined) await s.close();
+      // Served from the start (a port in use stops the worker before it takes a trial); ready once registered.
+      const started: { workerId?: string } = {};
+      let health: HealthServer | undefined;
+      if (o.healthPort !== undefined) {
+        const registered = async () => (started.workerId === undefined ? "the worker is starting" : workerRegisteredCheck(s.store, started.workerId)());
+        health = await startHealthServer({ port: o.healthPort, ready: { redis: redisCheck(s.redis), registered } });
+        log.info({ port: health.port }, "health endpoints: /healthz, /readyz");
+      }
       const w = await startWorker({
         redisUrl: config.REDIS_URL,
         keyPrefix: config.HYPERQ_PREFIX,
@@ -109,25 +119,31 @@ export function buildProgram(config: Config): Command {
         logLevel: config.HYPERQ_LOG_LEVEL,
         ...(o.backend ? { backend: o.backend } : {}),
       });
+      started.workerId = w.id;
       const sig = await untilSignal();
       log.info({ signal: sig }, "stopping");
       // A second signal stops at once.
       const closing = w.close(config.HYPERQ_GRACE_S * 1000);
       await Promise.race([closing, untilSignal().then(() => w.close(0))]);
+      await health?.close();
       process.exit(0);
     });
 
   program
     .command("coordinator")
     .description("drive every active sweep until stopped")
-    .action(async () => {
+    .option("--health-port <port>", "serve /healthz and /readyz (Redis reachable, loop running) on this port (HYPERQ_HEALTH_PORT)", int("--health-port", 1), config.HYPERQ_HEALTH_PORT)
+    .action(async (o: { healthPort?: number }) => {
       const log = makeLogger(config, "coordinator");
-      const { store, close } = await openStore(config);
+      const { store, redis, close } = await openStore(config);
       const queue = new TrialQueue({ connection: connectRedis(config.REDIS_URL), keyPrefix: config.HYPERQ_PREFIX });
       const c = new Coordinator({ store, queue, log });
       c.start();
-      log.info({ redis: redactUrl(config.REDIS_URL), prefix: config.HYPERQ_PREFIX }, "coordinator ready");
+      const health =
+        o.healthPort === undefined ? undefined : await startHealthServer({ port: o.healthPort, ready: { redis: redisCheck(redis), loop: coordinatorLoopCheck(() => c.lastPassAt) } });
+      log.info({ redis: redactUrl(config.REDIS_URL), prefix: config.HYPERQ_PREFIX, healthPort: health?.port }, "coordinator ready");
       await untilSignal();
+      await health?.close();
       await c.stop();
       await queue.close();
       await close();

@@ -132,7 +132,10 @@ describe("docker/compose.yaml", () => {
       expect(text, file).toMatch(/pnpm install --frozen-lockfile --prod/);
       expect(text, file).toMatch(/REDIS_URL=redis:\/\/redis:6379/);
       expect(text, file).toMatch(/^USER /m);
+      expect(text, file).toMatch(/^HEALTHCHECK .*CMD \["node", "apps\/cli\/bin\/healthcheck.mjs"\]$/m);
     }
+    // The long-running services serve the health endpoints the HEALTHCHECK probes.
+    for (const name of ["coordinator", "worker", "worker-gpu"]) expect(services[name]?.environment?.HYPERQ_HEALTH_PORT, name).toMatch(/^\d+$/);
     // The GPU image lets trial processes share a GPU, and ships its self-check.
     const gpu = readFileSync(resolve(ROOT, "docker/worker-gpu.Dockerfile"), "utf8");
     expect(gpu).toMatch(/TF_FORCE_GPU_ALLOW_GROWTH=true/);

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultDeployment, ROOT } from "./fault-kit.ts";
+import { FaultDeployment, ROOT, freePort } from "./fault-kit.ts";
 import { copyFromContext, execForm, readDockerfile } from "./dockerfile.ts";
 
 const ONE_TRIAL = `
@@ -71,9 +71,10 @@ describe("docker/Dockerfile, replayed without Docker", () => {
     for (const cmd of ["sweep", "worker", "coordinator", "dashboard"]) expect(r.stdout).toContain(cmd);
   });
 
-  it("trains one trial with a coordinator and a worker started by the entrypoint", async () => {
+  it("trains one trial with a coordinator and a worker started by the entrypoint; the HEALTHCHECK passes", async () => {
+    const healthPort = String(await freePort());
     d.start("coordinator", ["coordinator"]);
-    d.start("worker", ["worker", "--concurrency", "1"]);
+    d.start("worker", ["worker", "--concurrency", "1"], { env: { HYPERQ_HEALTH_PORT: healthPort } });
     const id = await d.launch(ONE_TRIAL);
     const sweep = await d.until(id, ["complete", "failed"], 180_000);
     expect(sweep.counts, d.dump()).toMatchObject({ complete: 1, failed: 0 });
@@ -82,5 +83,13 @@ describe("docker/Dockerfile, replayed without Docker", () => {
     // The trial ran in a forked trial process (TypeScript loaded through the same loader).
     const trialLogs = d.logs("worker").filter((l) => l.proc === "trial");
     expect(trialLogs.some((l) => l.msg === "trial complete"), d.dump()).toBe(true);
+
+    // The image's HEALTHCHECK, run as Docker runs it (in the container, with its environment).
+    const healthcheck = execForm(final, "HEALTHCHECK")!;
+    expect(healthcheck[0]).toBe("node");
+    const check = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, healthcheck.slice(1), { cwd: app, env: { PATH: process.env.PATH, ...env }, encoding: "utf8" }).status;
+    expect(check({ HYPERQ_HEALTH_PORT: healthPort }), d.dump()).toBe(0);
+    expect(check({})).toBe(0); // the dashboard and one-off CLI runs have nothing to probe
+    expect(check({ HYPERQ_HEALTH_PORT: String(await freePort()) })).toBe(1);
   });
 });
