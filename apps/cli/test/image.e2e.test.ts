@@ -91,5 +91,7 @@ describe("docker/Dockerfile, replayed without Docker", () => {
     expect(check({ HYPERQ_HEALTH_PORT: healthPort }), d.dump()).toBe(0);
     expect(check({})).toBe(0); // the dashboard and one-off CLI runs have nothing to probe
     expect(check({ HYPERQ_HEALTH_PORT: String(await freePort()) })).toBe(1);
+    // The compose file's dashboard check names its URL.
+    expect(spawnSync(process.execPath, [...healthcheck.slice(1), `http://127.0.0.1:${healthPort}/healthz`], { cwd: app, encoding: "utf8" }).status).toBe(0);
   });
 });
