@@ -115,6 +115,16 @@ describe("deploy/k8s", () => {
         expect(spec.template.metadata.labels, m.metadata.name).toMatchObject(spec.selector.matchLabels);
       }
     }
+    // The schemas allow unknown fields; a misspelt container or probe field would be ignored by
+    // Kubernetes, so these must be ones it knows (core/v1 Container and Probe).
+    const containerFields = new Set(["name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "ports", "resources", "volumeMounts", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "workingDir", "lifecycle"]);
+    const probeFields = new Set(["httpGet", "exec", "tcpSocket", "grpc", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "successThreshold", "failureThreshold", "terminationGracePeriodSeconds"]);
+    for (const m of manifests.filter((x) => x.kind === "Deployment" || x.kind === "StatefulSet")) {
+      for (const c of podSpec(m).containers) {
+        for (const k of Object.keys(c)) expect(containerFields, `${m.metadata.name}: container field ${k}`).toContain(k);
+        for (const probe of [c.livenessProbe, c.readinessProbe]) for (const k of Object.keys(probe ?? {})) expect(probeFields, `${m.metadata.name}: probe field ${k}`).toContain(k);
+      }
+    }
     // A schema violation is caught (the validation is not vacuous).
     const broken = structuredClone(named("Deployment", "hyperq-worker")) as unknown as { spec: { replicas: unknown } };
     broken.spec.replicas = "many";
