@@ -63,6 +63,8 @@ describe("docker/compose.yaml", () => {
     expect(redis.volumes?.some((v) => v.endsWith(":/data"))).toBe(true);
     expect(Object.keys(compose.volumes ?? {})).toContain(redis.volumes![0]!.split(":")[0]);
     expect(redis.healthcheck?.test?.join(" ")).toMatch(/ping/);
+    // Pinned by exact tag, like the images' bases.
+    expect(redis.image).toMatch(/^redis:\d+\.\d+\.\d+-/);
     // A password, when given, is required (and the health check uses it).
     const withPassword = interpolate([redis.command ?? []].flat().join(" "));
     expect(withPassword).toContain("${REDIS_PASSWORD:+--requirepass");
@@ -136,6 +138,9 @@ describe("docker/compose.yaml", () => {
     }
     // The long-running services serve the health endpoints the HEALTHCHECK probes.
     for (const name of ["coordinator", "worker", "worker-gpu"]) expect(services[name]?.environment?.HYPERQ_HEALTH_PORT, name).toMatch(/^\d+$/);
+    // Node.js 22 LTS, pinned by exact tag or version.
+    expect(readFileSync(resolve(ROOT, "docker/Dockerfile"), "utf8")).toMatch(/^ARG NODE_IMAGE=node:22\.\d+\.\d+-bookworm-slim$/m);
+    expect(readFileSync(resolve(ROOT, "docker/worker-gpu.Dockerfile"), "utf8")).toMatch(/^ARG NODE_VERSION=22\.\d+\.\d+$/m);
     // The GPU image lets trial processes share a GPU, and ships its self-check.
     const gpu = readFileSync(resolve(ROOT, "docker/worker-gpu.Dockerfile"), "utf8");
     expect(gpu).toMatch(/TF_FORCE_GPU_ALLOW_GROWTH=true/);
