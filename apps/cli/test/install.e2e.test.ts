@@ -9,13 +9,31 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { packCli } from "../../../scripts/pack-cli.ts";
-import { ROOT } from "./fault-kit.ts";
+import { FaultDeployment, ROOT } from "./fault-kit.ts";
+
+const ONE_TRIAL = `
+name: installed
+seed: 9
+dataset: { name: seattle-weather, features: [temp_max, wind], target: temp_max }
+model: single
+method: random
+budget: 1
+parallelism: 1
+epochs: 1
+training: { seq_len: 8, batch_size: 128, num_layers: 1 }
+space:
+  hidden_size: [4]
+`;
 
 describe("npm pack + npm install -g", () => {
   const dir = mkdtempSync(join(tmpdir(), "hyperq-install-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const d = new FaultDeployment();
+  afterAll(async () => {
+    await d.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  it("gives a working `hyperq`: --help, and a spec validated against the bundled data", () => {
+  it("gives a working `hyperq`: --help, a spec validated against the bundled data, a trial trained", async () => {
     const tarball = packCli(join(dir, "pack"));
     expect(existsSync(tarball)).toBe(true);
     const prefix = join(dir, "prefix");
@@ -39,5 +57,13 @@ describe("npm pack + npm install -g", () => {
     const bad = spawnSync(hyperq, ["sweep", "validate", resolve(ROOT, "examples/bad-spec.yaml")], { cwd: dir, env, encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^hyperq: /);
-  }, 240_000);
+
+    // The installed command runs a cluster too: its worker's trial processes load the same way.
+    d.launcher = { argv: [hyperq], cwd: dir };
+    d.start("coordinator", ["coordinator"]);
+    d.start("worker", ["worker"]);
+    const id = await d.launch(ONE_TRIAL);
+    const sweep = await d.until(id, ["complete", "failed"], 180_000);
+    expect(sweep.counts, d.dump()).toMatchObject({ complete: 1, failed: 0 });
+  }, 400_000);
 });
