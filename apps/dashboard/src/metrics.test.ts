@@ -56,7 +56,8 @@ describe("GET /metrics", () => {
     }
     await store.createTrial(sweep.id, 3, { hidden_size: 8 }, 3);
     await store.appendEvent({ type: "sampler.asked", sweepId: sweep.id, at: Date.now(), method: "random", trials: 4, askMs: 3 });
-    await store.announceWorker({ id: "w2", host: "h", pid: 1, backend: "wasm", concurrency: 1, startedAt: Date.now(), seenAt: Date.now(), current: ["m#2"] });
+    await store.announceWorker({ id: "w1", host: "h", pid: 1, backend: "wasm", concurrency: 1, startedAt: Date.now(), seenAt: Date.now(), current: [] });
+    await store.announceWorker({ id: "w2", host: "h", pid: 2, backend: "wasm", concurrency: 1, startedAt: Date.now(), seenAt: Date.now(), current: ["m#2"] });
     const written = (await store.readEvents("0")).length;
     await until("every event observed", () => app.dashboard.hub.delivered >= before + written);
 
@@ -71,7 +72,8 @@ describe("GET /metrics", () => {
     // Budget 6, 2 finished, parallelism 8: 4 trials would be in flight with free workers.
     expect(sampleValue(m, "hyperq_trials_wanted")).toBe(4);
     expect(m.get("hyperq_trials_wanted")?.type).toBe("gauge");
-    expect(sampleValue(m, "hyperq_workers")).toBe(1);
+    expect(sampleValue(m, "hyperq_workers")).toBe(2);
+    expect(sampleValue(m, "hyperq_worker_trials_running", { worker: "w1" })).toBe(0);
     expect(sampleValue(m, "hyperq_worker_trials_running", { worker: "w2" })).toBe(1);
     expect(sampleValue(m, "hyperq_epoch_duration_seconds", {}, "hyperq_epoch_duration_seconds_count")).toBe(6);
     expect(sampleValue(m, "hyperq_epoch_duration_seconds", {}, "hyperq_epoch_duration_seconds_sum")).toBeCloseTo(3);
@@ -83,6 +85,16 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "hyperq_sampler_ask_seconds", { method: "random" }, "hyperq_sampler_ask_seconds_count")).toBe(1);
     expect(sampleValue(m, "hyperq_sampler_ask_seconds", { method: "random" }, "hyperq_sampler_ask_seconds_sum")).toBeCloseTo(0.003);
     expect(m.has("hyperq_dashboard_process_resident_memory_bytes")).toBe(true);
+
+    // A worker gone from the registry keeps its counters but loses its current figures.
+    await store.removeWorker("w1");
+    await request(app).get("/metrics").expect(200);
+    const after = parsePrometheusText((await request(app).get("/metrics").expect(200)).text);
+    expect(sampleValue(after, "hyperq_workers")).toBe(1);
+    expect(sampleValue(after, "hyperq_worker_trials_running", { worker: "w1" })).toBeUndefined();
+    expect(sampleValue(after, "hyperq_worker_samples_per_second", { worker: "w1" })).toBeUndefined();
+    expect(sampleValue(after, "hyperq_worker_samples_per_second", { worker: "w2" })).toBeCloseTo(1280);
+    expect(sampleValue(after, "hyperq_worker_samples_total", { worker: "w1" })).toBe(4 * 640);
   });
 
   it("appends BullMQ's queue metrics, and answers 503 when the store cannot be read", async () => {

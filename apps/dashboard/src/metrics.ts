@@ -67,6 +67,8 @@ export class DashboardMetrics {
   private readonly unsubscribe: () => void;
   /** Who runs each started trial, until it finishes (epoch events do not name the worker). */
   private readonly running = new Map<string, { workerId: string; startedAt: number }>();
+  /** Workers with a samples/s figure (dropped once their heartbeat stops). */
+  private readonly rateWorkers = new Set<string>();
   /** The sweeps read once for the scrape in progress. */
   private scrapeSweeps: Promise<SweepRecord[]> | undefined;
 
@@ -162,6 +164,8 @@ export class DashboardMetrics {
         this.set(alive.length);
       },
     });
+    const rates = this.samplesPerSecond;
+    const rateWorkers = this.rateWorkers;
     new Gauge({
       name: "hyperq_worker_trials_running",
       help: "Trials each live worker is training now",
@@ -169,7 +173,18 @@ export class DashboardMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const w of await store.listWorkers()) if (now() - w.seenAt <= staleMs) this.set({ worker: w.id }, w.current.length);
+        const alive = new Set<string>();
+        for (const w of await store.listWorkers()) {
+          if (now() - w.seenAt > staleMs) continue;
+          alive.add(w.id);
+          this.set({ worker: w.id }, w.current.length);
+        }
+        // A gone worker's last throughput is not a current figure.
+        for (const id of rateWorkers) {
+          if (alive.has(id)) continue;
+          rates.remove({ worker: id });
+          rateWorkers.delete(id);
+        }
       },
     });
 
@@ -190,7 +205,10 @@ export class DashboardMetrics {
           const worker = this.running.get(`${e.sweepId}#${e.trial}`)?.workerId;
           if (worker !== undefined && e.report.samples !== undefined) {
             this.samplesTotal.inc({ worker }, e.report.samples);
-            if (e.report.durationMs > 0) this.samplesPerSecond.set({ worker }, e.report.samples / (e.report.durationMs / 1000));
+            if (e.report.durationMs > 0) {
+              this.samplesPerSecond.set({ worker }, e.report.samples / (e.report.durationMs / 1000));
+              this.rateWorkers.add(worker);
+            }
           }
           break;
         }
