@@ -10,7 +10,7 @@
 # tfjs-node-gpu is deliberately not a dependency of any package: @hyperq/models imports it dynamically
 # and only where it is installed, which is only in this image.
 ARG CUDA_IMAGE=nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04
-ARG NODE_VERSION=20.19.5
+ARG NODE_VERSION=22.20.0
 ARG TFJS_VERSION=4.22.0
 
 FROM ${CUDA_IMAGE} AS base
@@ -51,15 +51,23 @@ FROM base
 WORKDIR /app
 ENV NODE_ENV=production \
     REDIS_URL=redis://redis:6379 \
-    HYPERQ_BACKEND=tensorflow-gpu
+    HYPERQ_BACKEND=tensorflow-gpu \
+    TF_FORCE_GPU_ALLOW_GROWTH=true
 COPY --from=deps /opt/tfjs-gpu /opt/tfjs-gpu
 COPY --from=deps /app /app
 COPY tsconfig.json ./
 COPY apps apps
 COPY packages packages
 COPY examples examples
-# HYPERQ_BACKEND=tensorflow-gpu: a worker whose GPU backend cannot load (no driver, wrong CUDA) exits
-# with that reason instead of silently training on the CPU.
+COPY scripts scripts
+# HYPERQ_BACKEND=tensorflow-gpu: a worker that sees no GPU (no driver, no --gpus, CUDA_VISIBLE_DEVICES
+# hiding them all) or whose GPU backend cannot load exits with that reason instead of silently
+# training on the CPU. TF_FORCE_GPU_ALLOW_GROWTH: each trial process takes GPU memory as it needs it,
+# so several (--concurrency) can share one GPU. Self-check: --entrypoint scripts/gpu-check.sh.
+# Experimental: this image has not yet run on a GPU.
 USER 1000
-ENTRYPOINT ["node", "--import", "tsx", "apps/cli/src/main.ts"]
+# Workers and coordinators started with HYPERQ_HEALTH_PORT (as the compose file does) are healthy
+# while their /readyz answers 200: Redis reachable, worker registered, coordinator loop running.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "apps/cli/bin/healthcheck.mjs"]
+ENTRYPOINT ["node", "apps/cli/bin/hyperq.mjs"]
 CMD ["worker", "--concurrency", "1"]

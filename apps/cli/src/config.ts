@@ -25,6 +25,8 @@ export const configSchema = z.object({
   /** Worker: trial lock and stalled-check interval, ms (lower = faster recovery from dead workers). */
   HYPERQ_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   HYPERQ_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Worker and coordinator: serve /healthz and /readyz on this port (the default of --health-port). Unset: no health endpoints. */
+  HYPERQ_HEALTH_PORT: z.coerce.number().int().min(1, "HYPERQ_HEALTH_PORT must be a port between 1 and 65535").max(65535, "HYPERQ_HEALTH_PORT must be a port between 1 and 65535").optional(),
   /** Worker: seconds a stopping worker waits for its running trials. */
   HYPERQ_GRACE_S: z.coerce.number().min(0).default(30),
 });

@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { Coordinator, TrialQueue } from "@hyperq/coordinator";
-import { startDashboard } from "@hyperq/dashboard";
+import { openQueueMetrics, startDashboard } from "@hyperq/dashboard";
 import { startWorker } from "@hyperq/worker";
 import { connectRedis } from "@hyperq/store";
 import { UsageError, datasetLimit, loadConfig, type Config } from "./config.ts";
@@ -17,6 +17,8 @@ import { registerDeleteCommand } from "./delete-command.ts";
 import { exit, guardOutput } from "./exit.ts";
 import { failureOf } from "./failure.ts";
 import { registerModelCommands } from "./model-commands.ts";
+import { checkGpuBackend } from "./gpu.ts";
+import { coordinatorLoopCheck, redisCheck, startHealthServer, workerRegisteredCheck, type HealthServer } from "./health.ts";
 
 function int(name: string, min: number, max = Infinity) {
   return (v: string) => {
@@ -107,10 +109,21 @@ export function buildProgram(config: Config): Command {
     .option("--backend <name>", "tensorflow-gpu | tensorflow | wasm | cpu", config.HYPERQ_BACKEND)
     .option("--exit-when-idle <seconds>", "leave after this long with no trial to run", int("--exit-when-idle", 1))
     .option("--max-trials <n>", "leave after running n trials", int("--max-trials", 1))
-    .action(async (o: { concurrency: number; backend?: string; exitWhenIdle?: number; maxTrials?: number }) => {
+    .option("--health-port <port>", "serve /healthz and /readyz (Redis reachable, worker registered) on this port (HYPERQ_HEALTH_PORT)", int("--health-port", 1), config.HYPERQ_HEALTH_PORT)
+    .action(async (o: { concurrency: number; backend?: string; exitWhenIdle?: number; maxTrials?: number; healthPort?: number }) => {
       const log = makeLogger(config, "worker");
+      const gpus = checkGpuBackend(o.backend);
+      if (gpus.length > 0) log.info({ gpus: gpus.map((g) => `${g.index}: ${g.name}`) }, "GPUs visible");
       const s = await openStore(config); // fail fast with a clear message when Redis is down
-      await s.close();
+      if (o.healthPort === undefined) await s.close();
+      // Served from the start (a port in use stops the worker before it takes a trial); ready once registered.
+      const started: { workerId?: string } = {};
+      let health: HealthServer | undefined;
+      if (o.healthPort !== undefined) {
+        const registered = async () => (started.workerId === undefined ? "the worker is starting" : workerRegisteredCheck(s.store, started.workerId)());
+        health = await startHealthServer({ port: o.healthPort, ready: { redis: redisCheck(s.redis), registered } });
+        log.info({ port: health.port }, "health endpoints: /healthz, /readyz");
+      }
       const w = await startWorker({
         redisUrl: config.REDIS_URL,
         keyPrefix: config.HYPERQ_PREFIX,
@@ -123,24 +136,31 @@ export function buildProgram(config: Config): Command {
         ...(o.exitWhenIdle === undefined ? {} : { exitWhenIdleMs: o.exitWhenIdle * 1000 }),
         ...(o.maxTrials === undefined ? {} : { maxTrials: o.maxTrials }),
       });
+      started.workerId = w.id;
       const why = await Promise.race([untilSignal(), w.leaving]);
       log.info({ reason: why }, "stopping");
       // A second signal stops at once.
       const closing = w.close(config.HYPERQ_GRACE_S * 1000);
       await Promise.race([closing, untilSignal().then(() => w.close(0))]);
+      await health?.close();
+      if (o.healthPort !== undefined) await s.close();
     });
 
   program
     .command("coordinator")
     .description("drive every active sweep until stopped")
-    .action(async () => {
+    .option("--health-port <port>", "serve /healthz and /readyz (Redis reachable, loop running) on this port (HYPERQ_HEALTH_PORT)", int("--health-port", 1), config.HYPERQ_HEALTH_PORT)
+    .action(async (o: { healthPort?: number }) => {
       const log = makeLogger(config, "coordinator");
-      const { store, close } = await openStore(config);
+      const { store, redis, close } = await openStore(config);
       const queue = new TrialQueue({ connection: connectRedis(config.REDIS_URL), keyPrefix: config.HYPERQ_PREFIX });
       const c = new Coordinator({ store, queue, log });
       c.start();
-      log.info({ redis: redactUrl(config.REDIS_URL), prefix: config.HYPERQ_PREFIX }, "coordinator ready");
+      const health =
+        o.healthPort === undefined ? undefined : await startHealthServer({ port: o.healthPort, ready: { redis: redisCheck(redis), loop: coordinatorLoopCheck(() => c.lastPassAt) } });
+      log.info({ redis: redactUrl(config.REDIS_URL), prefix: config.HYPERQ_PREFIX, healthPort: health?.port }, "coordinator ready");
       await untilSignal();
+      await health?.close();
       await c.stop();
       await queue.close();
       await close();
@@ -155,7 +175,10 @@ export function buildProgram(config: Config): Command {
     .action(async (o: { port: number; host: string; insecure: boolean }) => {
       const log = makeLogger(config, "dashboard");
       const { store, close } = await openStore(config);
-      const d = await startDashboard({ store, port: o.port, host: o.host, log, insecure: o.insecure, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) }).catch(async (e: unknown) => {
+      const queue = openQueueMetrics(config.REDIS_URL, config.HYPERQ_PREFIX);
+      const metrics = { queue, queueLabels: { prefix: config.HYPERQ_PREFIX } };
+      const d = await startDashboard({ store, port: o.port, host: o.host, log, insecure: o.insecure, metrics, ...(config.HYPERQ_TOKEN ? { token: config.HYPERQ_TOKEN } : {}) }).catch(async (e: unknown) => {
+        await queue.close();
         await close();
         throw e;
       });
@@ -163,6 +186,7 @@ export function buildProgram(config: Config): Command {
       process.stdout.write(`dashboard: ${d.url}\n`);
       await untilSignal();
       await d.close();
+      await queue.close();
       await close();
     });
   return program;

@@ -26,7 +26,7 @@ interface Service {
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: string[] };
   volumes?: string[];
-  deploy?: { resources?: { reservations?: { devices?: { driver?: string; count?: number | string; capabilities?: string[] }[] } } };
+  deploy?: { resources?: { reservations?: { devices?: { driver?: string; count?: number | string; device_ids?: string[]; capabilities?: string[] }[] } } };
 }
 
 /** Compose's interpolation with an empty host environment: `${X:-d}` → d, `${X}` → "", `$$` → `$`. */
@@ -63,13 +63,15 @@ describe("docker/compose.yaml", () => {
     expect(redis.volumes?.some((v) => v.endsWith(":/data"))).toBe(true);
     expect(Object.keys(compose.volumes ?? {})).toContain(redis.volumes![0]!.split(":")[0]);
     expect(redis.healthcheck?.test?.join(" ")).toMatch(/ping/);
+    // Pinned by exact tag, like the images' bases.
+    expect(redis.image).toMatch(/^redis:\d+\.\d+\.\d+-/);
     // A password, when given, is required (and the health check uses it).
     const withPassword = interpolate([redis.command ?? []].flat().join(" "));
     expect(withPassword).toContain("${REDIS_PASSWORD:+--requirepass");
   });
 
   it("gives every HyperQ service a real `hyperq` command, a valid environment and a healthy Redis to wait for", () => {
-    expect(hyperq.map(([n]) => n).sort()).toEqual(["cli", "coordinator", "dashboard", "worker", "worker-gpu"]);
+    expect(hyperq.map(([n]) => n).sort()).toEqual(["cli", "coordinator", "dashboard", "worker", "worker-gpu", "worker-gpu-1"]);
     const known = Object.keys(configSchema.shape);
     for (const [name, s] of hyperq) {
       expect(s.depends_on?.redis?.condition, name).toBe("service_healthy");
@@ -93,7 +95,8 @@ describe("docker/compose.yaml", () => {
   });
 
   it("scales workers: no fixed name or port, an init, a grace period Docker waits for, a GPU each for the GPU variant", () => {
-    for (const name of ["worker", "worker-gpu"]) {
+    const gpuServices = Object.keys(services).filter((n) => n.startsWith("worker-gpu"));
+    for (const name of ["worker", ...gpuServices]) {
       const s = services[name]!;
       expect(s.container_name, name).toBeUndefined();
       expect(s.ports, name).toBeUndefined();
@@ -101,27 +104,48 @@ describe("docker/compose.yaml", () => {
       const grace = Number(interpolate(String(s.environment?.HYPERQ_GRACE_S ?? "30")));
       expect(seconds(s.stop_grace_period), name).toBeGreaterThan(grace);
     }
-    const gpu = services["worker-gpu"]!;
-    expect(gpu.profiles).toEqual(["gpu"]);
-    expect([gpu.command].flat().join(" ")).toMatch(/--backend tensorflow-gpu/);
-    const devices = gpu.deploy?.resources?.reservations?.devices ?? [];
-    expect(devices).toHaveLength(1);
-    expect(devices[0]).toMatchObject({ driver: "nvidia", count: 1 });
-    expect(devices[0]?.capabilities).toContain("gpu");
-    expect(gpu.build?.dockerfile).toBe("docker/worker-gpu.Dockerfile");
+    // Each GPU worker is pinned to a GPU of its own (a `count` reservation would give all the first one).
+    const pinned: string[] = [];
+    for (const name of gpuServices) {
+      const gpu = services[name]!;
+      expect(gpu.profiles?.length, name).toBe(1);
+      expect([gpu.command].flat().join(" "), name).toMatch(/--backend tensorflow-gpu/);
+      const devices = gpu.deploy?.resources?.reservations?.devices ?? [];
+      expect(devices, name).toHaveLength(1);
+      expect(devices[0], name).toMatchObject({ driver: "nvidia" });
+      expect(devices[0]?.count, name).toBeUndefined();
+      expect(devices[0]?.device_ids, name).toHaveLength(1);
+      pinned.push(devices[0]!.device_ids![0]!);
+      expect(devices[0]?.capabilities).toContain("gpu");
+      expect(gpu.build?.dockerfile).toBe("docker/worker-gpu.Dockerfile");
+    }
+    expect(gpuServices.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(pinned).size, pinned.join(", ")).toBe(gpuServices.length);
+    expect(new Set(gpuServices.map((n) => services[n]!.profiles![0])).size).toBe(gpuServices.length);
     // The dashboard is published on loopback only; its control token is passed through only when set.
     expect(services.dashboard?.ports).toEqual(["127.0.0.1:8080:8080"]);
     expect(services.dashboard?.environment?.HYPERQ_TOKEN).toBeNull();
   });
 
-  it("builds images that run the CLI through tsx and default to the compose network's Redis", () => {
+  it("builds images that run the CLI through its bin script (tsx from @hyperq/cli) and default to the compose network's Redis", () => {
     for (const file of ["docker/Dockerfile", "docker/worker-gpu.Dockerfile"]) {
       const text = readFileSync(resolve(ROOT, file), "utf8");
-      expect(text, file).toMatch(/ENTRYPOINT \["node", "--import", "tsx", "apps\/cli\/src\/main.ts"\]/);
+      expect(text, file).toMatch(/ENTRYPOINT \["node", "apps\/cli\/bin\/hyperq.mjs"\]/);
       expect(text, file).toMatch(/pnpm install --frozen-lockfile --prod/);
       expect(text, file).toMatch(/REDIS_URL=redis:\/\/redis:6379/);
       expect(text, file).toMatch(/^USER /m);
+      expect(text, file).toMatch(/^HEALTHCHECK .*CMD \["node", "apps\/cli\/bin\/healthcheck.mjs"\]$/m);
     }
+    // The long-running services serve the health endpoints the HEALTHCHECK probes.
+    for (const name of ["coordinator", "worker", "worker-gpu"]) expect(services[name]?.environment?.HYPERQ_HEALTH_PORT, name).toMatch(/^\d+$/);
+    // Node.js 22 LTS, pinned by exact tag or version.
+    expect(readFileSync(resolve(ROOT, "docker/Dockerfile"), "utf8")).toMatch(/^ARG NODE_IMAGE=node:22\.\d+\.\d+-bookworm-slim$/m);
+    expect(readFileSync(resolve(ROOT, "docker/worker-gpu.Dockerfile"), "utf8")).toMatch(/^ARG NODE_VERSION=22\.\d+\.\d+$/m);
+    // The GPU image lets trial processes share a GPU, and ships its self-check.
+    const gpu = readFileSync(resolve(ROOT, "docker/worker-gpu.Dockerfile"), "utf8");
+    expect(gpu).toMatch(/TF_FORCE_GPU_ALLOW_GROWTH=true/);
+    expect(gpu).toMatch(/^COPY scripts scripts$/m);
+    expect(existsSync(resolve(ROOT, "scripts/gpu-check.sh"))).toBe(true);
   });
 });
 

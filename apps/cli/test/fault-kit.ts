@@ -129,6 +129,8 @@ export class FaultDeployment {
   readonly keys = redisKeys(this.prefix);
   readonly procs: Proc[] = [];
   readonly dir = mkdtempSync(join(tmpdir(), "hyperq-faults-"));
+  /** How `hyperq` is started: the checkout's sources by default; an installed copy (an image's entrypoint) when set. */
+  launcher: { argv: string[]; cwd: string } = { argv: [process.execPath, "--import", "tsx", CLI], cwd: ROOT };
 
   constructor(
     readonly redisUrl: string = SHARED_REDIS_URL,
@@ -148,9 +150,9 @@ export class FaultDeployment {
    * (e.g. `ip netns exec <ns>`); `detached` gives it its own process group (for a Ctrl-C to the group).
    */
   start(name: string, args: string[], opts: { env?: NodeJS.ProcessEnv; wrap?: string[]; detached?: boolean } = {}): ChildProcess {
-    const argv = [process.execPath, "--import", "tsx", CLI, ...args];
+    const argv = [...this.launcher.argv, ...args];
     const [cmd, ...rest] = [...(opts.wrap ?? []), ...argv];
-    const proc = spawn(cmd!, rest, { cwd: ROOT, env: this.env(opts.env), stdio: ["ignore", "pipe", "pipe"], detached: opts.detached ?? false });
+    const proc = spawn(cmd!, rest, { cwd: this.launcher.cwd, env: this.env(opts.env), stdio: ["ignore", "pipe", "pipe"], detached: opts.detached ?? false });
     const output: string[] = [];
     proc.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
     proc.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
@@ -160,7 +162,8 @@ export class FaultDeployment {
 
   run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((done) => {
-      const p = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env: this.env(env), stdio: ["ignore", "pipe", "pipe"] });
+      const [cmd, ...rest] = [...this.launcher.argv, ...args];
+      const p = spawn(cmd!, rest, { cwd: this.launcher.cwd, env: this.env(env), stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

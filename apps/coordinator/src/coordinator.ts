@@ -64,6 +64,7 @@ export class Coordinator {
   private readonly trialCache = new Map<string, { trials: Map<number, TrialRecord>; stale: Set<number> }>();
   private stopping = false;
   private loop: Promise<void> | undefined;
+  private lastPass: number | undefined;
 
   constructor(opts: CoordinatorOptions) {
     this.store = opts.store;
@@ -77,6 +78,11 @@ export class Coordinator {
 
   start(): void {
     this.loop ??= this.run();
+  }
+
+  /** When the loop last completed a pass (ms since epoch); undefined before the first or once stopped. For readiness checks. */
+  get lastPassAt(): number | undefined {
+    return this.stopping ? undefined : this.lastPass;
   }
 
   /** Stops after the current pass and gives back every lease. */
@@ -97,6 +103,7 @@ export class Coordinator {
         if (events.length) cursor = events[events.length - 1]!.id;
         this.noteChanges(events);
         await this.observe(events);
+        this.lastPass = Date.now();
       } catch (e) {
         this.trialCache.clear();
         this.log.error({ err: (e as Error).message }, "coordinator pass failed; retrying");
@@ -272,6 +279,7 @@ export class Coordinator {
       ...(observations.length ? { observations } : {}),
     });
     const askMs = performance.now() - started;
+    await this.store.appendEvent({ type: "sampler.asked", sweepId: sweep.id, at: Date.now(), method: sweep.spec.method, trials: suggestions.length, askMs });
     for (const message of notes) {
       this.log.warn({ sweepId: sweep.id, message }, "sampler warning");
       await this.store.appendEvent({ type: "sampler.warning", sweepId: sweep.id, at: Date.now(), message });

@@ -26,3 +26,8 @@ export type { SortKey, SortDir } from "./ranking.ts";
 export { createFixtureSweep } from "./fixture.ts";
 export type { FixtureOptions } from "./fixture.ts";
 export type { DashboardLogger } from "./log.ts";
+export { DashboardMetrics, trialsWanted } from "./metrics.ts";
+export type { DashboardMetricsOptions, QueueMetricsSource } from "./metrics.ts";
+export { openQueueMetrics } from "./queue-metrics.ts";
+export { parsePrometheusText, sampleValue } from "./prom-text.ts";
+export type { PromFamily, PromSample } from "./prom-text.ts";

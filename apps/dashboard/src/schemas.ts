@@ -99,6 +99,7 @@ const EVENT_TYPES: readonly HyperqEventType[] = [
   "trial.epoch",
   "trial.finished",
   "sampler.warning",
+  "sampler.asked",
 ];
 
 /** `GET /api/events?sweep=<id>&types=trial.finished,sweep.state` */

@@ -3,6 +3,7 @@ import type { SweepStore } from "@hyperq/store";
 import { DashboardStartError, describeListenError } from "./errors.ts";
 import { noopLogger, type DashboardLogger } from "./log.ts";
 import { createServer, type DashboardDeps } from "./server.ts";
+import { DashboardMetrics, type DashboardMetricsOptions } from "./metrics.ts";
 
 export interface StartDashboardOptions {
   store: SweepStore;
@@ -20,6 +21,8 @@ export interface StartDashboardOptions {
   log?: DashboardLogger;
   /** Passed to createServer (SSE and cache tuning, worker staleness). */
   server?: Pick<DashboardDeps, "sse" | "cache" | "workerStaleMs">;
+  /** Serve `GET /metrics` (Prometheus), with BullMQ's queue metrics when a queue is given. */
+  metrics?: Omit<DashboardMetricsOptions, "store" | "hub">;
 }
 
 export interface RunningDashboard {
@@ -63,6 +66,8 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   if (local) deps.allowedHosts = ["127.0.0.1", "localhost", "[::1]", "::1", host.toLowerCase()];
   else if (deps.token) deps.tokenForReads = true;
   const app = createServer(deps);
+  const metrics = opts.metrics ? new DashboardMetrics({ ...opts.metrics, store: opts.store, hub: app.dashboard.hub }) : undefined;
+  if (metrics) app.get("/metrics", metrics.handler());
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(opts.port, host);
     s.once("listening", () => resolve(s));
@@ -81,6 +86,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
     url,
     port,
     close: async () => {
+      metrics?.close();
       app.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -18,6 +18,8 @@ export { buildModel, expectedParamCount, lstmParamCount } from "./models.ts";
 export type { ModelConfig, SequenceModel, WeightSnapshot, ApplyOptions } from "./models.ts";
 export { initBackend, activeBackend, engineMemory, BackendUnavailableError, BACKEND_NAMES } from "./engine/backend.ts";
 export type { BackendInfo, BackendName, EngineMemory } from "./engine/backend.ts";
+export { listNvidiaGpus, parseNvidiaSmi, visibleGpus, requireGpus, NoGpuError } from "./engine/gpu-devices.ts";
+export type { GpuDevice } from "./engine/gpu-devices.ts";
 export { learningRateAt, createOptimizer, clipByGlobalNorm } from "./optim.ts";
 export type { Optimizer, OptimizerOptions, OptimizerState } from "./optim.ts";
 export { encodeTrainState, decodeTrainState, TRAIN_STATE_VERSION } from "./train-state.ts";

@@ -231,7 +231,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
       } else {
         sinceBest += 1;
       }
-      const report: EpochReport = { epoch, trainLoss, valLoss: val.loss, learningRate: lr, durationMs: performance.now() - started };
+      const report: EpochReport = { epoch, trainLoss, valLoss: val.loss, learningRate: lr, durationMs: performance.now() - started, samples: data.train.n };
       reports.push(report);
       const decision = await opts.onEpoch?.(report);
       if (decision === "stop") {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Datasets shipped with HyperQ (from the npm package `vega-datasets`). */
+/** Datasets shipped with HyperQ (in `packages/timeseries/data/`, copied from the npm package `vega-datasets`). */
 export const BUNDLED_DATASETS = ["sp500", "seattle-weather"] as const;
 export type BundledDatasetName = (typeof BUNDLED_DATASETS)[number];
 

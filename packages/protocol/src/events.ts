@@ -14,7 +14,9 @@ export type HyperqEvent =
   | { type: "trial.epoch"; sweepId: string; trial: number; at: number; report: EpochReport }
   | { type: "trial.finished"; sweepId: string; trial: number; at: number; state: TrialState; valLoss?: number; reason?: string }
   /** A sampler could not do what was asked (e.g. the GP could not be fitted) and says what it did. */
-  | { type: "sampler.warning"; sweepId: string; at: number; message: string };
+  | { type: "sampler.warning"; sweepId: string; at: number; message: string }
+  /** The coordinator asked the sampler for `trials` suggestions and got them after `askMs` (for /metrics). */
+  | { type: "sampler.asked"; sweepId: string; at: number; method: string; trials: number; askMs: number };
 
 export type HyperqEventType = HyperqEvent["type"];
 

@@ -44,6 +44,8 @@ export const epochReportSchema = z.strictObject({
   valLoss: z.number(),
   learningRate: z.number(),
   durationMs: z.number().min(0),
+  /** Training samples (windows) the epoch went through: with `durationMs`, the training throughput. */
+  samples: z.number().int().min(0).optional(),
 });
 export type EpochReport = z.output<typeof epochReportSchema>;
 

@@ -16,10 +16,10 @@ const load = (input: DatasetSpecInput) => {
   return prepareDatasetCached(spec, text, file);
 };
 
-describe("bundled sp500 (vega-datasets/data/sp500-2000.csv)", () => {
+describe("bundled sp500 (data/sp500-2000.csv)", () => {
   it("loads with close as the target and every OHLCV column as a feature", () => {
     const p = load({ name: "sp500" });
-    expect(p.meta.file).toBe("vega-datasets/data/sp500-2000.csv");
+    expect(p.meta.file).toBe("data/sp500-2000.csv");
     expect(p.meta.features).toEqual(["open", "high", "low", "close", "adjclose", "volume"]);
     expect(p.meta.target).toBe("close");
     expect(p.meta.rows).toBe(5105);
@@ -47,7 +47,7 @@ describe("bundled sp500 (vega-datasets/data/sp500-2000.csv)", () => {
   });
 });
 
-describe("bundled seattle-weather (vega-datasets/data/seattle-weather.csv)", () => {
+describe("bundled seattle-weather (data/seattle-weather.csv)", () => {
   it("loads with temp_max as the target and skips the text column `weather`", () => {
     const p = load({ name: "seattle-weather" });
     expect(p.meta.features).toEqual(["precipitation", "temp_max", "temp_min", "wind"]);
@@ -68,7 +68,7 @@ describe("bundled seattle-weather (vega-datasets/data/seattle-weather.csv)", () 
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(DatasetError);
-      expect((e as DatasetError).message).toBe('vega-datasets/data/seattle-weather.csv, column "weather", line 2: a feature column must be numeric, but got "drizzle"');
+      expect((e as DatasetError).message).toBe('data/seattle-weather.csv, column "weather", line 2: a feature column must be numeric, but got "drizzle"');
     }
   });
 });

@@ -7,7 +7,7 @@ import { quoteCell } from "./quote.ts";
  */
 export class DatasetError extends Error {
   override readonly name = "DatasetError";
-  /** The dataset file as the caller named it (an absolute path or `vega-datasets/data/…`). */
+  /** The dataset file as the caller named it (an absolute path or `data/…` for a bundled one). */
   readonly file: string;
   /** The column at fault, when one is. */
   readonly column: string | undefined;

@@ -1,6 +1,6 @@
 /**
- * @hyperq/timeseries — datasets for HyperQ: CSV/TSV loading (the bundled `vega-datasets` series
- * and user files), chronological train/validation/test splits, scalers fitted on the training
+ * @hyperq/timeseries — datasets for HyperQ: CSV/TSV loading (the bundled series in `data/`, from
+ * vega-datasets, and user files), chronological train/validation/test splits, scalers fitted on the training
  * part only, leakage-free windows per `seq_len`, and scores in original units against the naive
  * "tomorrow equals today" and training-mean forecasts.
  *

@@ -1,45 +1,28 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BundledDatasetName, DatasetSpec } from "@hyperq/protocol";
 import { DatasetError } from "./errors.ts";
 import { inspectDatasetFile, type DatasetSizeLimit } from "./file-guard.ts";
 
-/** Where each bundled dataset lives in `vega-datasets`, and its defaults. */
+/** Each bundled dataset's file in this package's `data/` folder (copied from vega-datasets 3.2.1; see data/README.md), and its defaults. */
 export const BUNDLED_DATASET_FILES: Readonly<Record<BundledDatasetName, { file: string; target: string }>> = {
   sp500: { file: "data/sp500-2000.csv", target: "close" },
   "seattle-weather": { file: "data/seattle-weather.csv", target: "temp_max" },
 };
 
-let vegaRoot: string | undefined;
-
-/** The installed `vega-datasets` folder. Its exports map hides `package.json`, so walk up from its entry point. */
-function vegaDatasetsRoot(): string {
-  if (vegaRoot !== undefined) return vegaRoot;
-  const entry = createRequire(import.meta.url).resolve("vega-datasets");
-  let dir = dirname(entry);
-  for (;;) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === "vega-datasets") {
-      vegaRoot = dir;
-      return dir;
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find the vega-datasets package folder above ${entry}`);
-    dir = up;
-  }
-}
+const PACKAGE_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** Absolute path of a bundled dataset's CSV file. */
 export function bundledDatasetPath(name: BundledDatasetName): string {
-  return join(vegaDatasetsRoot(), BUNDLED_DATASET_FILES[name].file);
+  return join(PACKAGE_ROOT, BUNDLED_DATASET_FILES[name].file);
 }
 
 /**
  * The dataset file's text: the bundled file for `spec.name`, else `spec.path` resolved against
- * `baseDir` (the spec file's folder). `file` names it in errors: `vega-datasets/data/…` for a
- * bundled dataset, the absolute path otherwise. A user file is checked before it is read (see
+ * `baseDir` (the spec file's folder). `file` names it in errors: `data/…` for a bundled
+ * dataset, the absolute path otherwise. A user file is checked before it is read (see
  * {@link inspectDatasetFile}: no devices, FIFOs or `/proc` files; a warning when it lies outside
  * `baseDir`; refused when larger than `limit`).
  *
@@ -51,7 +34,7 @@ export function readDatasetSource(spec: DatasetSpec, baseDir: string, limit: Dat
   let warnings: string[] = [];
   if (spec.name !== undefined) {
     abs = bundledDatasetPath(spec.name);
-    file = `vega-datasets/${BUNDLED_DATASET_FILES[spec.name].file}`;
+    file = BUNDLED_DATASET_FILES[spec.name].file;
   } else if (spec.path !== undefined) {
     file = resolve(baseDir, spec.path);
     const checked = inspectDatasetFile(file, baseDir, limit);

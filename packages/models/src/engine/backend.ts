@@ -10,6 +10,7 @@ import { backend, getBackend, getKernel, memory, ready, registerKernel, setBacke
 import "./register-gradients.ts";
 import { fusedLstmKernelConfigs } from "./lstm-kernels.ts";
 import { installWasmPatches, originalWasmMatMul } from "./wasm-patches.ts";
+import { listNvidiaGpus, requireGpus } from "./gpu-devices.ts";
 
 export const BACKEND_NAMES = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -53,6 +54,11 @@ export async function loadBackend(name: BackendName): Promise<void> {
 async function tryLoad(name: BackendName): Promise<void> {
   switch (name) {
     case "tensorflow-gpu":
+      // Without a CUDA device libtensorflow would quietly run every op on the CPU.
+      requireGpus(listNvidiaGpus, process.env["CUDA_VISIBLE_DEVICES"]);
+      // Read by libtensorflow when it creates the GPU device: memory is taken as needed instead of
+      // all at once, so the trial processes of a worker (--concurrency) can share one GPU.
+      process.env["TF_FORCE_GPU_ALLOW_GROWTH"] ??= "true";
       await importOptional("@tensorflow/tfjs-node-gpu");
       if (!(await setBackend("tensorflow"))) throw new Error("tfjs-node-gpu loaded but the tensorflow backend did not start");
       return;
