@@ -9,7 +9,7 @@ import { planWarmStart, type LaunchPlan } from "@hyperq/coordinator";
 import { compareSweeps } from "@hyperq/dashboard";
 import type { SweepStore } from "@hyperq/store";
 import { UsageError, type Config } from "./config.ts";
-import { openStore } from "./runtime.ts";
+import { intOption, withStore as withConfigStore } from "./options.ts";
 import { fmtNum, formatTable } from "./table.ts";
 
 const out = (s: string): void => {
@@ -98,24 +98,10 @@ export async function stopWorker(store: SweepStore, workerId: string, deadAfterM
   );
 }
 
-function positiveInt(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be an integer >= 1, but got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
 /** Adds `sweep extend`, `sweep compare` and `workers stop` to the program's `sweep` and `workers` commands. */
 export function registerLifecycleCommands(program: Command, config: Config): void {
-  const withStore = async (fn: (store: SweepStore) => Promise<void>): Promise<void> => {
-    const s = await openStore(config);
-    try {
-      await fn(s.store);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStore = (fn: (store: SweepStore) => Promise<void>) => withConfigStore(config, fn);
+
   const sub = (name: string): Command => {
     const c = program.commands.find((x) => x.name() === name);
     if (!c) throw new Error(`no "${name}" command to extend`);
@@ -124,7 +110,7 @@ export function registerLifecycleCommands(program: Command, config: Config): voi
   sub("sweep")
     .command("extend <sweep>")
     .description("set a running, paused or complete sweep's total budget (a complete one runs again)")
-    .requiredOption("--budget <total>", "trials in all, at least those created", positiveInt("--budget"))
+    .requiredOption("--budget <total>", "trials in all, at least those created", intOption("--budget", 1))
     .action((id: string, o: { budget: number }) => withStore((s) => extendSweep(s, id, o.budget)));
   sub("sweep")
     .command("compare <sweeps...>")

@@ -3,13 +3,14 @@
  * `hyperq` — the composition root: parses config and flags once, wires the store, queue,
  * coordinator, worker and dashboard together, and turns user mistakes into one clear message.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { Coordinator, TrialQueue } from "@hyperq/coordinator";
 import { openQueueMetrics, startDashboard } from "@hyperq/dashboard";
 import { startWorker } from "@hyperq/worker";
 import { connectRedis } from "@hyperq/store";
 import { UsageError, datasetLimit, loadConfig, type Config } from "./config.ts";
 import { makeLogger, openStore, redactUrl, untilSignal } from "./runtime.ts";
+import { intOption as int, withStore } from "./options.ts";
 import { checkSpec, control, exportTrials, launch, printLeaderboard, printStatus, printSweeps, printWorkers, trialsText } from "./sweep-commands.ts";
 import { evaluateTop } from "./evaluate.ts";
 import { registerLifecycleCommands } from "./lifecycle-commands.ts";
@@ -19,24 +20,6 @@ import { failureOf } from "./failure.ts";
 import { registerModelCommands } from "./model-commands.ts";
 import { checkGpuBackend } from "./gpu.ts";
 import { coordinatorLoopCheck, redisCheck, startHealthServer, workerRegisteredCheck, type HealthServer } from "./health.ts";
-
-function int(name: string, min: number, max = Infinity) {
-  return (v: string) => {
-    const n = Number(v);
-    const rule = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer ${rule}, but got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
-async function withStore<T>(config: Config, fn: (store: Awaited<ReturnType<typeof openStore>>["store"]) => Promise<T>): Promise<T> {
-  const s = await openStore(config);
-  try {
-    return await fn(s.store);
-  } finally {
-    await s.close();
-  }
-}
 
 export function buildProgram(config: Config): Command {
   const program = new Command("hyperq")

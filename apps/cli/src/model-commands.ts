@@ -3,12 +3,12 @@
  * self-contained folder, and forecasts from such a folder.
  */
 import { readFileSync, existsSync, statSync } from "node:fs";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { ModelFolderError, loadForecaster, writeModelFolder, type Forecaster } from "@hyperq/forecaster";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import { DatasetError } from "@hyperq/timeseries";
 import { UsageError, type Config } from "./config.ts";
-import { openStore } from "./runtime.ts";
+import { intOption, withStore as withConfigStore } from "./options.ts";
 import { fmtNum, formatTable } from "./table.ts";
 
 /** Bytes as B, KiB or MiB. */
@@ -79,27 +79,15 @@ export async function printModels(store: SweepStore, sweepId: string): Promise<v
   if (kept.length > 0) process.stdout.write(`${formatTable(["rank", "trial", "val_loss", "bytes"], kept.map((m, i) => [String(i + 1), String(m.trial), fmtNum(m.valLoss), fmtBytes(m.bytes)]))}\n`);
 }
 
-function trialNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--trial must be an integer >= 0, but got ${JSON.stringify(v)}`);
-  return n;
-}
-
 /** Registers `model export`, `model list` and `predict` on the program. */
 export function registerModelCommands(program: Command, config: Config): void {
-  const withStore = async (fn: (store: SweepStore) => Promise<void>): Promise<void> => {
-    const s = await openStore(config);
-    try {
-      await fn(s.store);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStore = (fn: (store: SweepStore) => Promise<void>) => withConfigStore(config, fn);
+
   const model = program.command("model").description("the trained models sweeps keep");
   model
     .command("export <sweep>")
     .description("write a kept model (default: the sweep's best) to a new folder: manifest.json + weights.bin, usable without Redis")
-    .option("--trial <n>", "the trial whose model to export", trialNumber)
+    .option("--trial <n>", "the trial whose model to export", intOption("--trial", 0))
     .requiredOption("-o, --out <dir>", "the folder to create (must not exist, or be empty)")
     .action((id: string, o: { trial?: number; out: string }) => withStore((s) => exportModel(s, id, o.trial, o.out)));
   model

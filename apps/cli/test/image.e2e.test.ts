@@ -81,7 +81,7 @@ describe("docker/Dockerfile, replayed without Docker", () => {
     const [trial] = await d.store.listTrials(id);
     expect(Number.isFinite(trial?.metrics?.valLoss), d.dump()).toBe(true);
     // The trial ran in a forked trial process (TypeScript loaded through the same loader).
-    const trialLogs = d.logs("worker").filter((l) => l.proc === "trial");
+    const trialLogs = d.logs("worker").filter((l) => l.name === "trial");
     expect(trialLogs.some((l) => l.msg === "trial complete"), d.dump()).toBe(true);
 
     // The image's HEALTHCHECK, run as Docker runs it (in the container, with its environment).

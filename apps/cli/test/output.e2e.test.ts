@@ -52,7 +52,7 @@ describe("output through a slow pipe", () => {
       .filter((x) => x !== undefined)
       .map(Number);
     expect(ranks).toEqual(Array.from({ length: ranked }, (_, i) => i + 1));
-    expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(/^best model: val MAE .* naive forecast\.$/);
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(/^best model \(trial \d+\): val MAE .* \(ratio [\d.]+\)/);
   });
 
   it("prints every problem of a spec with thousands of them on stderr", async () => {
