@@ -10,8 +10,11 @@
  * const csv = trialsToCsv(sweep, await store.listTrials(sweep.id));
  * ```
  */
-export { createServer, summarizeSweep, HttpError } from "./server.ts";
-export type { DashboardDeps, DashboardApp, SweepSummary } from "./server.ts";
+export { createServer } from "./server.ts";
+export type { DashboardDeps, DashboardApp } from "./server.ts";
+export { HttpError } from "./http-error.ts";
+export { summarizeSweep } from "./sweep-summary.ts";
+export type { SweepSummary } from "./sweep-summary.ts";
 export { startDashboard, isLoopback } from "./start.ts";
 export { DashboardStartError } from "./errors.ts";
 export type { StartDashboardOptions, RunningDashboard } from "./start.ts";

@@ -4,6 +4,7 @@ import { DashboardStartError, describeListenError } from "./errors.ts";
 import { noopLogger, type DashboardLogger } from "./log.ts";
 import { createServer, type DashboardDeps } from "./server.ts";
 import { DashboardMetrics, type DashboardMetricsOptions } from "./metrics.ts";
+import { metricsRouter } from "./routes/metrics.ts";
 
 export interface StartDashboardOptions {
   store: SweepStore;
@@ -67,7 +68,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   else if (deps.token) deps.tokenForReads = true;
   const app = createServer(deps);
   const metrics = opts.metrics ? new DashboardMetrics({ ...opts.metrics, store: opts.store, hub: app.dashboard.hub }) : undefined;
-  if (metrics) app.get("/metrics", metrics.handler());
+  if (metrics) app.use(metricsRouter(metrics));
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(opts.port, host);
     s.once("listening", () => resolve(s));
