@@ -4,10 +4,7 @@
  * result of an uninterrupted run of the same seed. Prints the figures (fault suite style).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { FaultDeployment, SHARED_REDIS_URL, childPids } from "./fault-kit.ts";
-
-/** Workers notice a dead peer's trial within ~4 s (lock 3 s, stalled check every 1 s). */
-const FAST = { HYPERQ_LOCK_MS: "3000", HYPERQ_STALLED_INTERVAL_MS: "1000", HYPERQ_GRACE_S: "20" };
+import { FAST_RECOVERY, FaultDeployment, SHARED_REDIS_URL, childPids } from "./fault-kit.ts";
 const EPOCHS = 20;
 
 function spec(name: string): string {
@@ -28,7 +25,7 @@ space:
 `;
 }
 
-const d = new FaultDeployment(SHARED_REDIS_URL, FAST);
+const d = new FaultDeployment(SHARED_REDIS_URL, FAST_RECOVERY);
 afterAll(() => d.stop());
 
 describe("training checkpoints", () => {

@@ -19,6 +19,12 @@ const CLI = resolve(ROOT, "apps/cli/src/main.ts");
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Worker settings under which a dead peer's trial is noticed within ~4 s (lock 3 s, stalled check
+ * every 1 s) instead of BullMQ's 30 s, and a stopping worker waits 20 s for its trials.
+ */
+export const FAST_RECOVERY: NodeJS.ProcessEnv = { HYPERQ_LOCK_MS: "3000", HYPERQ_STALLED_INTERVAL_MS: "1000", HYPERQ_GRACE_S: "20" };
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 200): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -232,6 +238,37 @@ export class FaultDeployment {
     return waitFor(what, fn, timeoutMs, everyMs).catch((e: Error) => {
       throw new Error(`${e.message}\n${this.dump()}`);
     });
+  }
+
+  /** How many of a process's log lines carry the message `msg` so far. */
+  logCount(name: string, msg: string): number {
+    return this.logs(name).filter((l) => l.msg === msg).length;
+  }
+
+  /** Waits until the process has logged `msg` more than `before` times (e.g. `logCount` taken before a fault). */
+  async logged(name: string, msg: string, before: number, timeoutMs = 60_000): Promise<void> {
+    await this.wait(`${name} to log "${msg}"`, () => this.logCount(name, msg) > before, timeoutMs, 50);
+  }
+
+  /**
+   * Waits for `passes` passes of a coordinator over an active (running or paused) sweep. Each pass
+   * renews the sweep's lease first, so its TTL jumping back up marks one; the loop is sequential,
+   * so two renewals prove that a whole pass began and ended after the call.
+   */
+  async coordinatorPasses(sweepId: string, passes = 2, timeoutMs = 60_000): Promise<void> {
+    let last = await this.redis.pttl(this.keys.lease(sweepId));
+    let seen = 0;
+    await this.wait(
+      `${passes} coordinator passes over sweep ${sweepId}`,
+      async () => {
+        const ttl = await this.redis.pttl(this.keys.lease(sweepId));
+        if (ttl > last) seen++;
+        last = ttl;
+        return seen >= passes;
+      },
+      timeoutMs,
+      20,
+    );
   }
 
   /** Waits until some trial of the sweep is running and has reported `minEpochs` epochs. */

@@ -12,6 +12,7 @@ import { Coordinator, TrialQueue } from "@hyperq/coordinator";
 import { TRIALS_QUEUE, bullPrefix, parseSweepSpecText, redisKeys, trialJobId, type TrialMetrics, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type SweepStore } from "@hyperq/store";
 import {
+  FAST_RECOVERY,
   FaultDeployment,
   PrivateRedis,
   SHARED_REDIS_URL,
@@ -22,7 +23,6 @@ import {
   freePort,
   printFigures,
   sh,
-  sleep,
   waitFor,
   whileFrozen,
 } from "./fault-kit.ts";
@@ -50,9 +50,6 @@ function metricsFixture(valLoss: number): TrialMetrics {
   return { valLoss, valMae: valLoss, valRmse: valLoss, naiveMae: 1, meanMae: 1, maeRatio: valLoss, trainLoss: valLoss, bestEpoch: 1, epochs: 1, durationMs: 1, backend: "none", workerId: "test" };
 }
 
-/** Workers notice a dead peer's trial within ~4 s (lock 3 s, stalled check every 1 s). */
-const FAST = { HYPERQ_LOCK_MS: "3000", HYPERQ_STALLED_INTERVAL_MS: "1000", HYPERQ_GRACE_S: "20" };
-
 const deployments: FaultDeployment[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -62,7 +59,7 @@ afterAll(async () => {
 function spawnQuiet(cmd: string, args: string[]): void {
   spawnSync(cmd, args, { stdio: "ignore" });
 }
-function deployment(url = SHARED_REDIS_URL, env: NodeJS.ProcessEnv = FAST): FaultDeployment {
+function deployment(url = SHARED_REDIS_URL, env: NodeJS.ProcessEnv = FAST_RECOVERY): FaultDeployment {
   const d = new FaultDeployment(url, env);
   deployments.push(d);
   return d;
@@ -168,7 +165,10 @@ describe.concurrent("fault injection", () => {
         await queue.add("trial", j.data, { jobId: `${trialJobId(id, n)}#again` });
       }
       await d.wait("the repeated deliveries to be processed", async () => Object.values(await queue.getJobCounts("wait", "active")).every((c) => c === 0), 30_000);
-      await sleep(300);
+      // The jobs under new ids ran to their end (BullMQ stamps finishedOn once the processor returned).
+      for (let n = 0; n < 2; n++) {
+        await d.wait(`the repeated delivery of trial ${n} to finish`, async () => (await queue.getJob(`${trialJobId(id, n)}#again`))?.finishedOn !== undefined, 30_000);
+      }
 
       // Late completions through the store: the finished trial refuses them all.
       const t0 = await d.store.getTrial(id, 0);
@@ -309,15 +309,21 @@ describe.concurrent("fault injection", () => {
     d.start("worker-1", ["worker"]);
     d.start("worker-2", ["worker"]);
     const id = await d.launch(spec({ budget: 6, parallelism: 2, epochs: 12 }));
+    // Down until every worker has felt the outage, up until every worker has reconnected.
+    const outage = async (signal: NodeJS.Signals) => {
+      const workers = ["worker-1", "worker-2"];
+      const down = workers.map((w) => d.logCount(w, "Redis unreachable; reconnecting"));
+      const up = workers.map((w) => d.logCount(w, "Redis reachable again"));
+      await redis.stop(signal);
+      await Promise.all(workers.map((w, i) => d.logged(w, "Redis unreachable; reconnecting", down[i]!)));
+      await redis.start();
+      await Promise.all(workers.map((w, i) => d.logged(w, "Redis reachable again", up[i]!)));
+    };
     await d.runningTrial(id, () => true, 2);
-    await redis.stop("SIGTERM");
-    await sleep(1500);
-    await redis.start();
+    await outage("SIGTERM");
     await d.wait("progress after the restart", async () => (await d.sweep(id)).counts.complete >= 2, 90_000);
     await d.runningTrial(id, () => true, 2);
-    await redis.stop("SIGKILL");
-    await sleep(1000);
-    await redis.start();
+    await outage("SIGKILL");
     await d.until(id, ["complete"], 150_000);
     const f = await figures(d, id);
     printFigures("Redis restart (SIGTERM) + Redis crash (SIGKILL, appendfsync everysec)", f);
@@ -328,6 +334,13 @@ describe.concurrent("fault injection", () => {
 
   it("sweep control from the CLI: pause lets running trials finish and starts none, resume goes on, cancel stops running trials at their next epoch", async () => {
     const d = deployment();
+    // A paused sweep with nothing to run, stored before the coordinator starts: it stays active,
+    // so the coordinator's passes over it (lease renewals) can be counted once the other sweep is cancelled.
+    const witness = "witness";
+    const witnessSpec = parseSweepSpecText(spec({ name: "witness", budget: 1, parallelism: 1, epochs: 1 }));
+    if (!witnessSpec.ok) throw new Error(JSON.stringify(witnessSpec.issues));
+    await d.store.createSweep(witnessSpec.value, { id: witness, budget: 1 });
+    expect(await d.store.setSweepState(witness, "paused")).toBe(true);
     d.start("coordinator", ["coordinator"]);
     d.start("worker-1", ["worker"]);
     d.start("worker-2", ["worker"]);
@@ -340,7 +353,8 @@ describe.concurrent("fault injection", () => {
       return s.counts.running + s.counts.waiting === 0 ? s : undefined;
     }, 60_000);
     expect(paused.counts.complete).toBe(paused.created);
-    await sleep(1500);
+    // A whole coordinator pass over the paused sweep, which had room for trials and started none.
+    await d.coordinatorPasses(id);
     expect((await d.sweep(id)).created).toBe(paused.created);
 
     expect((await d.run(["sweep", "resume", id])).code).toBe(0);
@@ -370,7 +384,8 @@ describe.concurrent("fault injection", () => {
       stopped++;
     }
     expect(stopped).toBeGreaterThan(0);
-    await sleep(1500);
+    // A cancelled sweep leaves the coordinator's passes: a whole pass over the witness, still active, is one after the cancel.
+    await d.coordinatorPasses(witness);
     expect((await d.sweep(id)).created).toBe(s.created); // nothing new after the cancel
     const f = await figures(d, id);
     printFigures("pause → resume → cancel from the CLI", f, `paused with ${paused.created} created (all finished, none started while paused); \`hyperq sweep cancel\` stopped ${stopped} of running trials ${running.join(", ")} within ${stopMs} ms of its start`);
