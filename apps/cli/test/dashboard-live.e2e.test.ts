@@ -67,8 +67,23 @@ describe("the dashboard during a real sweep", () => {
     expect(firstSeen).toBeLessThan(6);
 
     const shown = await page.$$eval("#leaderboard tbody tr[data-trial]", (trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.trial)));
-    expect(shown).toEqual((await d.store.leaderboard(id)).rows.map((t) => t.number));
+    const board = (await d.store.leaderboard(id)).rows;
+    expect(shown).toEqual(board.map((t) => t.number));
+    // Each row as rendered (rank, state, validation loss) is the store's leaderboard row.
+    const rendered = await page.$$eval("#leaderboard tbody tr[data-trial]", (trs) =>
+      trs.map((tr) => {
+        const ds = (tr as HTMLElement).dataset;
+        return { number: Number(ds.trial), rank: Number(ds.rank), state: ds.state, valLoss: Number(ds.loss) };
+      }),
+    );
+    expect(rendered).toEqual(board.map((t, i) => ({ number: t.number, rank: i + 1, state: "complete", valLoss: t.metrics?.valLoss })));
+    await expect.poll(() => page.locator("#progress").textContent()).toBe("6 / 6");
     await expect.poll(() => page.locator("#best-chart").getAttribute("data-points")).toBe("6");
+    // The loss curves of the three best trials, as ranked by the store, one point per epoch each.
+    await expect.poll(() => page.locator("#curves-chart").getAttribute("data-trials")).toBe(board.slice(0, 3).map((t) => t.number).join(","));
+    const epochs = await Promise.all(board.slice(0, 3).map((t) => d.store.epochs(id, t.number)));
+    expect(epochs.map((e) => e.length)).toEqual([3, 3, 3]);
+    await expect.poll(() => page.locator("#curves-chart").getAttribute("data-points")).toBe(String(epochs.flat().length));
     await expect.poll(() => page.locator("#parallel").getAttribute("data-lines")).toBe("6");
     await expect.poll(() => page.locator("#workers tbody tr[data-worker]").count()).toBeGreaterThanOrEqual(2);
     // The best trial beside the best baseline, with the Diebold–Mariano verdict the worker stored.

@@ -81,6 +81,7 @@ export class CurvesChart extends Chart {
       );
     });
     this.container.dataset.trials = curves.map((c) => c.number).join(",");
+    this.container.dataset.points = String(curves.reduce((n, c) => n + c.epochs.length, 0));
     this.show(
       "curves:" + curves.map((c) => c.number).join(","),
       () => ({ scales: { x: { time: false }, y: { distr: 3 } }, axes: [{ label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { label: "loss", size: 60 }], series }),
