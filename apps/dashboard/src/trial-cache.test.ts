@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemorySweepStore } from "@hyperq/store";
 import { EventHub } from "./event-hub.ts";
-import { fixtureSpec } from "./fixture.ts";
+import { createFixtureSweep, fixtureSpec } from "./fixture.ts";
 import { TrialCache } from "./trial-cache.ts";
 
 async function setup() {
@@ -61,6 +61,37 @@ describe("TrialCache", () => {
       await cache.snapshot(id);
     }
     expect(cache.size).toBe(2);
+    hub.close();
+  });
+
+  it("pages the leaderboard from the store while cold and from memory once warm, the same rows and ranks", async () => {
+    const store = new MemorySweepStore();
+    const sweep = await createFixtureSweep(store, { id: "lb", trials: 60, running: 3, waiting: 2, seed: 4 });
+    const hub = new EventHub(store, { blockMs: 100 });
+    const cache = new TrialCache(store, hub);
+    const queries = [
+      { sort: "rank", dir: "asc", offset: 0, limit: 10 },
+      { sort: "rank", dir: "asc", offset: 20, limit: 15, states: ["pruned", "complete"] },
+      { sort: "rank", dir: "asc", offset: 0, limit: 5, states: ["pruned"] },
+    ] as const;
+    const cold = [];
+    for (const q of queries) {
+      expect(cache.isWarm("lb")).toBe(false);
+      cold.push(await cache.leaderboardPage(sweep, q));
+    }
+    await cache.snapshot("lb");
+    expect(cache.isWarm("lb")).toBe(true);
+    for (const [i, q] of queries.entries()) {
+      const warm = await cache.leaderboardPage(sweep, q);
+      expect(warm.stale).toBe(false);
+      const { stale: _stale, ...rest } = warm;
+      expect(rest).toEqual(cold[i]);
+      expect(cold[i]!.rows.length).toBe(q.limit);
+    }
+    // Orders the store does not keep come from memory, ranks attached.
+    const byLoss = await cache.leaderboardPage(sweep, { sort: "valLoss", dir: "desc", offset: 0, limit: 60 });
+    expect(byLoss.total).toBe(60);
+    expect(byLoss.rows.filter((t) => t.rank !== null).map((t) => t.rank).sort((a, b) => a! - b!)).toEqual([...Array(sweep.counts.complete + sweep.counts.pruned).keys()].map((k) => k + 1));
     hub.close();
   });
 });
