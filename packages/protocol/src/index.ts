@@ -58,8 +58,9 @@ export {
   parseDatasetPart,
   formatIssues,
   resolveHyperparams,
-  deriveTrialSeed,
 } from "./spec.ts";
+export { createRng, createResumableRng, deriveSeed, deriveTrialSeed, hashKeys, shuffleInPlace } from "./rng.ts";
+export type { Rng, ResumableRng } from "./rng.ts";
 export type { SearchMethod, PrunerSpec, GpOptions, SweepSpec, SweepSpecInput, SpecIssue, ParseResult } from "./spec.ts";
 export {
   TRIAL_STATES,
