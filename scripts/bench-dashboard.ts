@@ -16,7 +16,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { RedisSweepStore, connectRedis } from "../packages/store/src/index.ts";
-import { createFixtureSweep, startDashboard } from "../apps/dashboard/src/index.ts";
+import { startDashboard } from "../apps/dashboard/src/index.ts";
+import { createFixtureSweep } from "../packages/store/src/testing/index.ts";
 
 const { values } = parseArgs({
   // `pnpm <script> -- --flag` passes the `--` through.

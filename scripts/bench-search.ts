@@ -19,8 +19,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { searchSpaceSchema } from "../packages/protocol/src/index.ts";
 import type { ParamAssignment } from "../packages/protocol/src/index.ts";
-import { BENCH_FUNCTIONS, createSampler, runSampler, RandomSampler, hartmann6 } from "../packages/search/src/index.ts";
-import type { BenchObjective, TrialView } from "../packages/search/src/index.ts";
+import { createSampler, RandomSampler } from "../packages/search/src/index.ts";
+import type { TrialView } from "../packages/search/src/index.ts";
+import { BENCH_FUNCTIONS, hartmann6, runSampler } from "../packages/search/src/bench/index.ts";
+import type { BenchObjective } from "../packages/search/src/bench/index.ts";
 
 interface Row {
   function: string;

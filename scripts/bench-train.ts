@@ -18,9 +18,9 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 // The packages' public entry points (the root has no workspace links of its own).
-import { DEFAULT_HYPERPARAMS, MODEL_VARIANTS } from "../packages/protocol/src/index.ts";
+import { createResumableRng, DEFAULT_HYPERPARAMS, MODEL_VARIANTS } from "../packages/protocol/src/index.ts";
 import type { Hyperparams, ModelVariant } from "../packages/protocol/src/index.ts";
-import { createRng, engineMemory, initBackend, trainModel } from "../packages/models/src/index.ts";
+import { engineMemory, initBackend, trainModel } from "../packages/models/src/index.ts";
 
 interface BenchConfig {
   name: string;
@@ -60,7 +60,7 @@ function sizes(c: BenchConfig): { n: number; epochs: number } {
 
 async function child(): Promise<void> {
   const backend = await initBackend(arg("backend", "wasm"));
-  const rng = createRng(0);
+  const rng = createResumableRng(0);
   for (const configName of arg("configs", "seed,large").split(",")) {
     const c = CONFIGS[configName];
     if (c === undefined) throw new Error(`--configs: unknown config ${configName} (${Object.keys(CONFIGS).join(", ")})`);
@@ -112,7 +112,7 @@ async function child(): Promise<void> {
 /** One batch of the largest model the issue requires (H256 L3 B128 T120) must fit the wasm heap. */
 async function memoryCheck(): Promise<void> {
   const [H, L, B, T] = [256, 3, 128, 120];
-  const rng = createRng(1);
+  const rng = createResumableRng(1);
   const rand = (k: number) => Float32Array.from({ length: k }, () => rng.next() * 2 - 1);
   const data = {
     seqLen: T,

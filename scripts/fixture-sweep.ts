@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { RedisSweepStore, connectRedis } from "../packages/store/src/index.ts";
-import { createFixtureSweep } from "../apps/dashboard/src/index.ts";
+import { createFixtureSweep } from "../packages/store/src/testing/index.ts";
 
 const { values } = parseArgs({
   // `pnpm <script> -- --flag` passes the `--` through.

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { SingleBar } from "cli-progress";
 import { formatIssues, type SweepSpec, type SweepState } from "@hyperq/protocol";
 import { budgetNote, checkLaunchFile, launchSweep, type LaunchCheckOptions } from "@hyperq/coordinator";
-import { trialsToCsv, trialsToJson } from "@hyperq/dashboard";
+import { trialsToCsv, trialsToJson } from "@hyperq/dashboard/export";
 import type { SweepRecord, SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
 import { fmtDuration, fmtNum, formatTable, leaderboardTable } from "./table.ts";

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFixtureSweep } from "@hyperq/dashboard";
+import { createFixtureSweep } from "@hyperq/store/testing";
 import { redisKeys } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis } from "@hyperq/store";
 import { deletePrefix, runCli, type CliResult } from "./cli-run.ts";

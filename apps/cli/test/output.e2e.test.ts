@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFixtureSweep } from "@hyperq/dashboard";
+import { createFixtureSweep } from "@hyperq/store/testing";
 import { RedisSweepStore, connectRedis, type SweepRecord } from "@hyperq/store";
 import { deletePrefix, runCli } from "./cli-run.ts";
 import { ROOT, SHARED_REDIS_URL } from "./fault-kit.ts";

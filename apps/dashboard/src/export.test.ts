@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemorySweepStore } from "@hyperq/store";
 import type { TrialRecord } from "@hyperq/protocol";
 import { trialsToCsv, trialsToJson, trialsToRows } from "./export.ts";
-import { createFixtureSweep } from "./fixture.ts";
+import { createFixtureSweep } from "@hyperq/store/testing";
 import { omegaSquared, paramImportance, sweepHistory } from "./analysis.ts";
 import { rankTrials, sortTrials, rankMap } from "./ranking.ts";
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import request from "supertest";
 import { MemorySweepStore } from "@hyperq/store";
 import { createServer, type DashboardApp } from "./server.ts";
-import { createFixtureSweep } from "./fixture.ts";
+import { createFixtureSweep } from "@hyperq/store/testing";
 
 const auth = { Authorization: "Bearer s3cret" };
 

@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemorySweepStore, type SweepRecord } from "@hyperq/store";
 import type { TrialMetrics } from "@hyperq/protocol";
-import { fixtureSpec } from "./fixture.ts";
+import { fixtureSpec } from "@hyperq/store/testing";
 import { DashboardMetrics, trialsWanted } from "./metrics.ts";
 import { parsePrometheusText, sampleValue } from "./prom-text.ts";
 import { createServer, type DashboardApp } from "./server.ts";

@@ -3,7 +3,7 @@ import http from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import request from "supertest";
 import { RedisSweepStore, connectRedis } from "@hyperq/store";
-import { createFixtureSweep } from "./fixture.ts";
+import { createFixtureSweep } from "@hyperq/store/testing";
 import { createServer, type DashboardApp } from "./server.ts";
 import { startDashboard } from "./start.ts";
 

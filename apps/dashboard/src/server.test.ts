@@ -5,7 +5,7 @@ import request from "supertest";
 import { MemorySweepStore } from "@hyperq/store";
 import { parseSweepSpec, trialJobId, type TrialMetrics } from "@hyperq/protocol";
 import { createServer, type DashboardApp } from "./server.ts";
-import { createFixtureSweep, fixtureSpec } from "./fixture.ts";
+import { createFixtureSweep, fixtureSpec } from "@hyperq/store/testing";
 
 function metrics(valLoss: number, workerId = "w1"): TrialMetrics {
   return { valLoss, valMae: valLoss * 100, valRmse: valLoss * 130, naiveMae: 5, meanMae: 50, maeRatio: (valLoss * 100) / 5, trainLoss: valLoss / 2, bestEpoch: 2, epochs: 2, durationMs: 100, backend: "cpu", workerId };

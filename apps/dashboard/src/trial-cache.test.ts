@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemorySweepStore } from "@hyperq/store";
 import { EventHub } from "./event-hub.ts";
-import { createFixtureSweep, fixtureSpec } from "./fixture.ts";
+import { createFixtureSweep, fixtureSpec } from "@hyperq/store/testing";
 import { TrialCache } from "./trial-cache.ts";
 
 async function setup() {

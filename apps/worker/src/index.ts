@@ -8,7 +8,7 @@
  */
 export { startWorker } from "./worker.ts";
 export type { WorkerOptions, RunningWorker, LeaveReason } from "./worker.ts";
-export { runTrial, PermanentTrialError, loadDatasetText } from "./run-trial.ts";
+export { runTrial, permanentTrialError, loadDatasetText } from "./run-trial.ts";
 export type { RunTrialContext, RunTrialResult } from "./run-trial.ts";
 export { startNoopWorker } from "./noop-worker.ts";
 export type { NoopWorker, NoopWorkerOptions } from "./noop-worker.ts";

@@ -1,3 +1,4 @@
+import { UnrecoverableError } from "bullmq";
 import {
   silentLogger,
   type DatasetSpec,
@@ -14,15 +15,15 @@ import { initBackend, trainModel } from "@hyperq/models";
 import { keepModel } from "./keep-model.ts";
 import { trialCheckpoints } from "./checkpoints.ts";
 
-/** A fault that retrying cannot fix: the trial is failed in the store and BullMQ should not retry. */
-export class PermanentTrialError extends Error {
-  override readonly name = "UnrecoverableError";
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-  }
+/**
+ * A fault that retrying cannot fix: the trial is failed in the store and BullMQ does not retry.
+ * BullMQ's own `UnrecoverableError`, thrown as is: a trial process hands its error to the worker by
+ * IPC, where BullMQ recognises it by its name, which a subclass would change.
+ */
+export function permanentTrialError(message: string, cause?: unknown): UnrecoverableError {
+  const e = new UnrecoverableError(message);
+  if (cause !== undefined) e.cause = cause;
+  return e;
 }
 
 export interface RunTrialContext {
@@ -56,7 +57,7 @@ export async function loadDatasetText(store: SweepStore, spec: DatasetSpec, base
   let got: { text: string; file: string };
   if (spec.contentHash) {
     const text = await store.getBlob(spec.contentHash);
-    if (text === undefined) throw new PermanentTrialError(`dataset ${spec.path ?? spec.contentHash} (sha256 ${spec.contentHash}) is not in the store`);
+    if (text === undefined) throw permanentTrialError(`dataset ${spec.path ?? spec.contentHash} (sha256 ${spec.contentHash}) is not in the store`);
     got = { text, file: spec.path ?? `sha256:${spec.contentHash}` };
   } else {
     got = readDatasetSource(spec, baseDir);
@@ -127,9 +128,9 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
     prepared = prepareDatasetCached(payload.dataset, text, file);
     windows = makeWindows(prepared, hp.seq_len);
   } catch (e) {
-    if (e instanceof DatasetError || e instanceof PermanentTrialError) {
+    if (e instanceof DatasetError || e instanceof UnrecoverableError) {
       await fail(`bad data for this trial: ${e.message}`);
-      throw new PermanentTrialError(e.message, e);
+      throw permanentTrialError(e.message, e);
     }
     throw e;
   }

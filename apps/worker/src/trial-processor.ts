@@ -10,19 +10,23 @@
  *   (its trial is retried elsewhere once BullMQ sees the lock lapse).
  * - SIGINT (Ctrl-C in a terminal reaches the whole process group): ignored; the worker decides
  *   whether the trial finishes within the grace period or is handed back.
- * - SIGTERM: the worker stopping trials at once (grace period over); exit now, the worker has
- *   already handed the trial back.
+ * - the job's abort signal (the worker's `cancelAllJobs`, once its grace period is over) or SIGTERM
+ *   (BullMQ cleaning its pool, or the container stopping): exit now, the worker has already handed
+ *   the trial back.
+ *
+ * Its settings come from the environment the worker forks it with (`workerForkOptions.env`, made
+ * by `trialProcessEnv`), parsed with the one configuration schema of `@hyperq/protocol`.
  */
 import type { SandboxedJob } from "bullmq";
-import { createLogger, type TrialPayload } from "@hyperq/protocol";
+import { createLogger, trialProcessConfigSchema, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type SweepStore } from "@hyperq/store";
-import { processEnvSchema } from "./env.ts";
 import { runTrial, type RunTrialResult } from "./run-trial.ts";
 import { attemptToken } from "./token.ts";
 
-const env = processEnvSchema.parse(process.env);
+const env = trialProcessConfigSchema.parse(process.env);
+const workerId = env.HYPERQ_WORKER_ID ?? "worker";
 // The same line shape as the worker that forked it: one stderr, one format.
-const log = createLogger({ name: "trial", level: env.HYPERQ_LOG_LEVEL, base: { workerId: env.HYPERQ_WORKER_ID } });
+const log = createLogger({ name: "trial", level: env.HYPERQ_LOG_LEVEL, base: { workerId } });
 let store: SweepStore | undefined;
 
 const parentPid = process.ppid;
@@ -55,8 +59,9 @@ function guarded(inner: SweepStore): SweepStore {
   });
 }
 
-export default async function processTrial(job: SandboxedJob<TrialPayload>, bullToken?: string): Promise<RunTrialResult> {
+export default async function processTrial(job: SandboxedJob<TrialPayload>, bullToken?: string, signal?: AbortSignal): Promise<RunTrialResult> {
   exitIfOrphaned();
+  signal?.addEventListener("abort", () => process.exit(143), { once: true });
   if (!store) {
     const redis = connectRedis(env.REDIS_URL);
     // ioredis reconnects by itself (a write waits for it); the worker process reports the outage.
@@ -64,7 +69,7 @@ export default async function processTrial(job: SandboxedJob<TrialPayload>, bull
     store = guarded(new RedisSweepStore(redis, { keyPrefix: env.HYPERQ_PREFIX }));
   }
   // The worker can derive the same token from the job it handed us (to hand the trial back).
-  const token = attemptToken(env.HYPERQ_WORKER_ID, job.attemptsMade, bullToken);
-  const ctx = { store, workerId: env.HYPERQ_WORKER_ID, token, log, ...(env.HYPERQ_BACKEND ? { backend: env.HYPERQ_BACKEND } : {}) };
+  const token = attemptToken(workerId, job.attemptsMade, bullToken);
+  const ctx = { store, workerId, token, log, ...(env.HYPERQ_BACKEND ? { backend: env.HYPERQ_BACKEND } : {}) };
   return runTrial(job.data, ctx);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Job } from "bullmq";
-import { TRIALS_QUEUE, bullPrefix, silentLogger, trialJobId, type Logger, type TrialPayload } from "@hyperq/protocol";
+import { TRIALS_QUEUE, bullPrefix, silentLogger, trialJobId, trialProcessEnv, type Logger, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type WorkerInfo } from "@hyperq/store";
 import type { RunTrialResult } from "./run-trial.ts";
 import { attemptToken } from "./token.ts";
@@ -54,11 +54,6 @@ export interface RunningWorker {
   readonly leaving: Promise<LeaveReason>;
 }
 
-/** BullMQ keeps its pool of sandboxed processes private; the worker needs to stop them at once. */
-function trialProcesses(worker: TrialWorker): { clean(): Promise<void> } | undefined {
-  return (worker as unknown as { childPool?: { clean(): Promise<void> } }).childPool;
-}
-
 /**
  * Starts a BullMQ worker on the `trials` queue. Each trial runs in a sandboxed child process
  * (see trial-processor.ts); this process renews job locks, announces itself with a heartbeat and
@@ -71,12 +66,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const concurrency = Math.min(opts.concurrency ?? 1, opts.maxTrials ?? Infinity);
   const id = opts.id ?? `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
 
-  // Forked trial processes inherit the environment.
-  process.env.REDIS_URL = opts.redisUrl;
-  process.env.HYPERQ_PREFIX = keyPrefix;
-  process.env.HYPERQ_WORKER_ID = id;
-  if (opts.backend) process.env.HYPERQ_BACKEND = opts.backend;
-  if (opts.logLevel) process.env.HYPERQ_LOG_LEVEL = opts.logLevel;
+  // The trial processes' settings, handed to them explicitly in the environment they are forked with.
+  const trialEnv = trialProcessEnv({
+    REDIS_URL: opts.redisUrl,
+    HYPERQ_PREFIX: keyPrefix,
+    HYPERQ_WORKER_ID: id,
+    ...(opts.backend ? { HYPERQ_BACKEND: opts.backend } : {}),
+    ...(opts.logLevel ? { HYPERQ_LOG_LEVEL: opts.logLevel } : {}),
+  });
 
   const redis = connectRedis(opts.redisUrl);
   // ioredis reconnects by itself; say so once per outage instead of printing every failed attempt.
@@ -100,6 +97,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     maxStalledCount: opts.maxStalledCount ?? 2,
     // Child processes stay up between trials: backend, dataset cache and connection are reused.
     useWorkerThreads: false,
+    workerForkOptions: { env: trialEnv },
   });
 
   const info: WorkerInfo = {
@@ -193,7 +191,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   /**
    * Gives every running trial back: its job to the queue (no attempt spent, another worker takes it
    * at once), the trial to "waiting" in the store (the attempt's late writes are refused); then
-   * stops the trial processes.
+   * stops the trial processes: BullMQ's `cancelAllJobs` aborts each running job's signal, on which
+   * its trial process exits at once (trial-processor.ts).
    */
   const handBack = async () => {
     for (const job of [...active.values()]) {
@@ -208,7 +207,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         log.warn({ ...where, err: (e as Error).message }, "could not hand a trial back");
       }
     }
-    await trialProcesses(worker)?.clean();
+    worker.cancelAllJobs("handed back: the worker is stopping");
   };
 
   let closing: Promise<void> | undefined;

@@ -26,5 +26,3 @@ export { encodeTrainState, decodeTrainState, TRAIN_STATE_VERSION } from "./train
 export type { TrainState } from "./train-state.ts";
 export { lstmSequence } from "./engine/lstm-op.ts";
 export type { LstmResult } from "./engine/lstm-op.ts";
-export { createRng, deriveSeed } from "./rng.ts";
-export type { Rng } from "./rng.ts";

@@ -8,7 +8,7 @@ import { buildModel, expectedParamCount, lstmParamCount } from "./models.ts";
 import type { ModelConfig } from "./models.ts";
 import { trainModel } from "./train.ts";
 import type { TrainingData } from "./train.ts";
-import { createRng } from "./rng.ts";
+import { createResumableRng } from "@hyperq/protocol";
 
 const base = { inputSize: 3, hiddenSize: 5, numLayers: 2, dropout: 0.2, horizon: 4 };
 
@@ -17,7 +17,7 @@ function config(variant: ModelVariant, extra: Partial<ModelConfig> = {}): ModelC
 }
 
 function randomX(batch: number, seqLen: number, features: number, seed: number): Tensor3D {
-  const rng = createRng(seed);
+  const rng = createResumableRng(seed);
   return tf.tensor3d(Float32Array.from({ length: batch * seqLen * features }, () => rng.next() * 2 - 1), [batch, seqLen, features]);
 }
 
@@ -31,7 +31,7 @@ describe("buildModel", () => {
     tf.tidy(() => {
       const x = randomX(7, 6, 3, 2);
       expect(model.apply(x).shape).toEqual([7, 4]);
-      expect(model.apply(x, { training: true, rng: createRng(3) }).shape).toEqual([7, 4]);
+      expect(model.apply(x, { training: true, rng: createResumableRng(3) }).shape).toEqual([7, 4]);
     });
     model.dispose();
   });
@@ -102,7 +102,7 @@ describe("buildModel", () => {
     tf.tidy(() => {
       const x = randomX(4, 6, 3, 1);
       expect(m.apply(x).dataSync()).toEqual(m.apply(x).dataSync());
-      expect(m.apply(x, { training: true, rng: createRng(1) }).dataSync()).not.toEqual(m.apply(x).dataSync());
+      expect(m.apply(x, { training: true, rng: createResumableRng(1) }).dataSync()).not.toEqual(m.apply(x).dataSync());
     });
     m.dispose();
   });
@@ -110,7 +110,7 @@ describe("buildModel", () => {
 
 /** A learnable toy problem: the next values of a noisy sine-like mix of the features. */
 function toyData(n: number, seqLen: number, features: number, horizon: number): TrainingData {
-  const rng = createRng(11);
+  const rng = createResumableRng(11);
   const x = new Float32Array(n * seqLen * features);
   const y = new Float32Array(n * horizon);
   for (let i = 0; i < n; i++) {

@@ -18,8 +18,7 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from "@tensorflow
 import type { BidirectionalHead, ModelVariant } from "@hyperq/protocol";
 import { lstmSequence } from "./engine/lstm-op.ts";
 import type { LstmResult } from "./engine/lstm-op.ts";
-import { createRng } from "./rng.ts";
-import type { Rng } from "./rng.ts";
+import { createResumableRng, type Rng } from "@hyperq/protocol";
 
 /** What a model is built from (the architectural subset of `Hyperparams` plus the data's shape). */
 export interface ModelConfig {
@@ -174,8 +173,120 @@ function dense(w: DenseWeights, x: Tensor2D): Tensor2D {
 function dropout<T extends Tensor>(x: T, rate: number, options: ApplyOptions): T {
   if (options.training !== true || rate <= 0) return x;
   if (options.rng === undefined) throw new Error("dropout in training mode needs an rng");
-  return tf.dropout(x, rate, undefined, options.rng.nextSeed()) as T;
+  return tf.dropout(x, rate, undefined, options.rng.uint32()) as T;
 }
+
+/** A variant's forward pass on time-major input (T, B, F). */
+type Forward = (xT: Tensor3D, options: ApplyOptions) => Tensor2D;
+
+/** Makes one variant's weights, in a fixed order (the seeded sequence depends on it), and returns its forward pass. */
+type VariantBuilder = (cfg: Required<ModelConfig>, factory: WeightFactory) => Forward;
+
+/** `single`: one LSTM, its last state through dropout and a linear head. */
+const buildSingle: VariantBuilder = (cfg, factory) => {
+  const { inputSize: F, hiddenSize: H, horizon: O } = cfg;
+  const lstm = factory.lstm("lstm0", F, H);
+  const fc = factory.dense("fc", H, O);
+  return (xT, o) => {
+    const last = runLstm(lstm, xT).at(xT.shape[0] - 1);
+    return dense(fc, dropout(last, cfg.dropout, o));
+  };
+};
+
+/** `multi` and `stacked`: L LSTM layers with dropout between them, the last state through a linear head. */
+const buildLayered: VariantBuilder = (cfg, factory) => {
+  const { inputSize: F, hiddenSize: H, horizon: O, numLayers: L } = cfg;
+  const layers = Array.from({ length: L }, (_, l) => factory.lstm(`lstm${l}`, l === 0 ? F : H, H));
+  const fc = factory.dense("fc", H, O);
+  const between = cfg.variant === "stacked" ? 0.2 : cfg.dropout;
+  const head = cfg.variant === "stacked" ? 0 : cfg.dropout;
+  return (xT, o) => {
+    let seq = xT;
+    let last: Tensor2D | undefined;
+    layers.forEach((w, l) => {
+      if (l > 0) seq = dropout(seq, between, o);
+      const r = runLstm(w, seq);
+      if (l < L - 1) seq = r.h;
+      else last = r.at(xT.shape[0] - 1);
+    });
+    return dense(fc, dropout(last as Tensor2D, head, o));
+  };
+};
+
+/** `bidirectional`: L forward ⊕ backward LSTM layers, the head input per `bidirectionalHead`. */
+const buildBidirectional: VariantBuilder = (cfg, factory) => {
+  const { inputSize: F, hiddenSize: H, horizon: O, numLayers: L } = cfg;
+  const layers = Array.from({ length: L }, (_, l) => ({
+    fwd: factory.lstm(`lstm${l}.fwd`, l === 0 ? F : 2 * H, H),
+    bwd: factory.lstm(`lstm${l}.bwd`, l === 0 ? F : 2 * H, H),
+  }));
+  const fc = factory.dense("fc", 2 * H, O);
+  return (xT, o) => {
+    const T = xT.shape[0];
+    let seq = xT;
+    let headIn: Tensor2D | undefined;
+    layers.forEach((w, l) => {
+      if (l > 0) seq = dropout(seq, cfg.dropout, o);
+      const fwd = runLstm(w.fwd, seq);
+      // Reads the window backwards; its states stay at their time index (no reversed copies).
+      const bwd = runLstm(w.bwd, seq, undefined, true);
+      if (l < L - 1) {
+        seq = tf.concat([fwd.h, bwd.h], 2);
+      } else {
+        // last-step: the seed's lstm_out[:, -1], whose backward half has read one step;
+        // final-states: the backward pass's state after reading the whole window (time 0).
+        const back = cfg.bidirectionalHead === "last-step" ? bwd.at(T - 1) : bwd.at(0);
+        headIn = tf.concat([fwd.at(T - 1), back], 1);
+      }
+    });
+    return dense(fc, dropout(headIn as Tensor2D, cfg.dropout, o));
+  };
+};
+
+/** `encoder-decoder`: the encoder's final state read O times by a decoder, one linear step each. */
+const buildEncoderDecoder: VariantBuilder = (cfg, factory) => {
+  const { inputSize: F, hiddenSize: H, horizon: O } = cfg;
+  const encoder = factory.lstm("encoder", F, H);
+  const decoder = factory.lstm("decoder", H, H);
+  const fc = factory.dense("fc", H, 1);
+  return (xT) => {
+    const T = xT.shape[0];
+    const B = xT.shape[1];
+    const enc = runLstm(encoder, xT);
+    const hT = enc.at(T - 1);
+    // The decoder reads the same context h_T at each of the O steps, starting from (h_T, c_T).
+    const context = tf.tile(tf.reshape(hT, [1, B, H]), [O, 1, 1]) as Tensor3D;
+    const dec = runLstm(decoder, context, { h0: hT, c0: enc.c });
+    const y = dense(fc, tf.reshape(dec.h, [O * B, H])); // (O·B, 1)
+    return tf.transpose(tf.reshape(y, [O, B])) as Tensor2D;
+  };
+};
+
+/** `attention`: softmax attention over the LSTM's outputs, the context through a linear head. */
+const buildAttention: VariantBuilder = (cfg, factory) => {
+  const { inputSize: F, hiddenSize: H, horizon: O } = cfg;
+  const lstm = factory.lstm("lstm0", F, H);
+  const attention = factory.dense("attention", H, 1);
+  const fc = factory.dense("fc", H, O);
+  return (xT) => {
+    const [T, B] = xT.shape;
+    const { h } = runLstm(lstm, xT);
+    const scores = tf.transpose(tf.reshape(dense(attention, tf.reshape(h, [T * B, H])), [T, B])); // (B, T)
+    const weights = tf.reshape(tf.transpose(tf.softmax(scores)), [T, B, 1]);
+    const context = tf.sum(tf.mul(weights, h), 0) as Tensor2D; // (B, H)
+    return dense(fc, context);
+  };
+};
+
+/** One builder per variant: add a variant here (and to `MODEL_VARIANTS` in `@hyperq/protocol`). */
+const VARIANT_BUILDERS: Record<ModelVariant, VariantBuilder> = {
+  single: buildSingle,
+  multi: buildLayered,
+  stacked: buildLayered,
+  bidirectional: buildBidirectional,
+  "encoder-decoder": buildEncoderDecoder,
+  attention: buildAttention,
+};
 
 /**
  * Builds a model of the given variant with seeded initial weights. Shapes, with B = batch,
@@ -203,100 +314,9 @@ export function buildModel(config: ModelConfig, seed: number): SequenceModel {
   if (!(cfg.inputSize >= 1 && cfg.hiddenSize >= 1 && cfg.horizon >= 1 && cfg.numLayers >= 1)) {
     throw new Error(`model sizes must be >= 1, but got inputSize=${cfg.inputSize}, hiddenSize=${cfg.hiddenSize}, numLayers=${cfg.numLayers}, horizon=${cfg.horizon}`);
   }
-  const factory = new WeightFactory(createRng(seed));
-  const { inputSize: F, hiddenSize: H, horizon: O } = cfg;
-  const L = cfg.numLayers;
-  let forward: (xT: Tensor3D, options: ApplyOptions) => Tensor2D;
-
-  switch (cfg.variant) {
-    case "single": {
-      const lstm = factory.lstm("lstm0", F, H);
-      const fc = factory.dense("fc", H, O);
-      forward = (xT, o) => {
-        const last = runLstm(lstm, xT).at(xT.shape[0] - 1);
-        return dense(fc, dropout(last, cfg.dropout, o));
-      };
-      break;
-    }
-    case "multi":
-    case "stacked": {
-      const layers = Array.from({ length: L }, (_, l) => factory.lstm(`lstm${l}`, l === 0 ? F : H, H));
-      const fc = factory.dense("fc", H, O);
-      const between = cfg.variant === "stacked" ? 0.2 : cfg.dropout;
-      const head = cfg.variant === "stacked" ? 0 : cfg.dropout;
-      forward = (xT, o) => {
-        let seq = xT;
-        let last: Tensor2D | undefined;
-        layers.forEach((w, l) => {
-          if (l > 0) seq = dropout(seq, between, o);
-          const r = runLstm(w, seq);
-          if (l < L - 1) seq = r.h;
-          else last = r.at(xT.shape[0] - 1);
-        });
-        return dense(fc, dropout(last as Tensor2D, head, o));
-      };
-      break;
-    }
-    case "bidirectional": {
-      const layers = Array.from({ length: L }, (_, l) => ({
-        fwd: factory.lstm(`lstm${l}.fwd`, l === 0 ? F : 2 * H, H),
-        bwd: factory.lstm(`lstm${l}.bwd`, l === 0 ? F : 2 * H, H),
-      }));
-      const fc = factory.dense("fc", 2 * H, O);
-      forward = (xT, o) => {
-        const T = xT.shape[0];
-        let seq = xT;
-        let headIn: Tensor2D | undefined;
-        layers.forEach((w, l) => {
-          if (l > 0) seq = dropout(seq, cfg.dropout, o);
-          const fwd = runLstm(w.fwd, seq);
-          // Reads the window backwards; its states stay at their time index (no reversed copies).
-          const bwd = runLstm(w.bwd, seq, undefined, true);
-          if (l < L - 1) {
-            seq = tf.concat([fwd.h, bwd.h], 2);
-          } else {
-            // last-step: the seed's lstm_out[:, -1], whose backward half has read one step;
-            // final-states: the backward pass's state after reading the whole window (time 0).
-            const back = cfg.bidirectionalHead === "last-step" ? bwd.at(T - 1) : bwd.at(0);
-            headIn = tf.concat([fwd.at(T - 1), back], 1);
-          }
-        });
-        return dense(fc, dropout(headIn as Tensor2D, cfg.dropout, o));
-      };
-      break;
-    }
-    case "encoder-decoder": {
-      const encoder = factory.lstm("encoder", F, H);
-      const decoder = factory.lstm("decoder", H, H);
-      const fc = factory.dense("fc", H, 1);
-      forward = (xT) => {
-        const T = xT.shape[0];
-        const B = xT.shape[1];
-        const enc = runLstm(encoder, xT);
-        const hT = enc.at(T - 1);
-        // The decoder reads the same context h_T at each of the O steps, starting from (h_T, c_T).
-        const context = tf.tile(tf.reshape(hT, [1, B, H]), [O, 1, 1]) as Tensor3D;
-        const dec = runLstm(decoder, context, { h0: hT, c0: enc.c });
-        const y = dense(fc, tf.reshape(dec.h, [O * B, H])); // (O·B, 1)
-        return tf.transpose(tf.reshape(y, [O, B])) as Tensor2D;
-      };
-      break;
-    }
-    case "attention": {
-      const lstm = factory.lstm("lstm0", F, H);
-      const attention = factory.dense("attention", H, 1);
-      const fc = factory.dense("fc", H, O);
-      forward = (xT) => {
-        const [T, B] = xT.shape;
-        const { h } = runLstm(lstm, xT);
-        const scores = tf.transpose(tf.reshape(dense(attention, tf.reshape(h, [T * B, H])), [T, B])); // (B, T)
-        const weights = tf.reshape(tf.transpose(tf.softmax(scores)), [T, B, 1]);
-        const context = tf.sum(tf.mul(weights, h), 0) as Tensor2D; // (B, H)
-        return dense(fc, context);
-      };
-      break;
-    }
-  }
+  const factory = new WeightFactory(createResumableRng(seed));
+  const forward = VARIANT_BUILDERS[cfg.variant](cfg, factory);
+  const F = cfg.inputSize;
 
   const variables = factory.variables;
   const names = factory.names;

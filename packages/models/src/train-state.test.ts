@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_HYPERPARAMS, type EpochReport, type Hyperparams } from "@hyperq/protocol";
 import { initBackend } from "./engine/backend.ts";
-import { createRng } from "./rng.ts";
+import { createResumableRng } from "@hyperq/protocol";
 import { trainModel, type TrainingData } from "./train.ts";
 import { decodeTrainState, encodeTrainState, type TrainState } from "./train-state.ts";
 
 function data(n: number, nVal: number, seqLen = 5, features = 2, seed = 3): TrainingData {
-  const rng = createRng(seed);
+  const rng = createResumableRng(seed);
   const set = (k: number) => {
     const x = Float32Array.from({ length: k * seqLen * features }, () => rng.next() * 2 - 1);
     const y = Float32Array.from({ length: k }, (_, i) => 0.5 * (x[(i * seqLen + seqLen - 1) * features] as number));

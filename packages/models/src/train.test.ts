@@ -6,10 +6,10 @@ import { initBackend } from "./engine/backend.ts";
 import { learningRateAt } from "./optim.ts";
 import { trainModel } from "./train.ts";
 import type { TrainingData, TrainOptions } from "./train.ts";
-import { createRng } from "./rng.ts";
+import { createResumableRng } from "@hyperq/protocol";
 
 function data(n: number, nVal: number, seqLen = 5, features = 2, horizon = 2, seed = 1): TrainingData {
-  const rng = createRng(seed);
+  const rng = createResumableRng(seed);
   const set = (k: number) => {
     const x = Float32Array.from({ length: k * seqLen * features }, () => rng.next() * 2 - 1);
     const y = new Float32Array(k * horizon);

@@ -9,7 +9,7 @@ import type { EpochReport, Hyperparams } from "@hyperq/protocol";
 import { buildModel } from "./models.ts";
 import type { SequenceModel, WeightSnapshot } from "./models.ts";
 import { clipByGlobalNorm, createOptimizer, learningRateAt } from "./optim.ts";
-import { createRng, deriveSeed, shuffleInPlace } from "./rng.ts";
+import { createResumableRng, deriveSeed, shuffleInPlace } from "@hyperq/protocol";
 import type { TrainState } from "./train-state.ts";
 
 /** Materialised windows, row-major. */
@@ -155,8 +155,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
     deriveSeed(opts.seed, "weights"),
   );
   const optimizer = createOptimizer({ name: hp.optimizer, momentum: hp.momentum, weightDecay: hp.weight_decay });
-  const shuffleRng = createRng(deriveSeed(opts.seed, "shuffle"));
-  const dropoutRng = createRng(deriveSeed(opts.seed, "dropout"));
+  const shuffleRng = createResumableRng(deriveSeed(opts.seed, "shuffle"));
+  const dropoutRng = createResumableRng(deriveSeed(opts.seed, "dropout"));
   const order = new Uint32Array(data.train.n).map((_, i) => i);
   const rowX = seqLen * features;
 

@@ -58,8 +58,9 @@ export {
   parseDatasetPart,
   formatIssues,
   resolveHyperparams,
-  deriveTrialSeed,
 } from "./spec.ts";
+export { createRng, createResumableRng, deriveSeed, deriveTrialSeed, hashKeys, shuffleInPlace } from "./rng.ts";
+export type { Rng, ResumableRng } from "./rng.ts";
 export type { SearchMethod, PrunerSpec, GpOptions, SweepSpec, SweepSpecInput, SpecIssue, ParseResult } from "./spec.ts";
 export {
   TRIAL_STATES,
@@ -86,4 +87,6 @@ export {
 } from "./keys.ts";
 export type { RedisKeys } from "./keys.ts";
 export { silentLogger, createLogger, LOG_LEVELS, LOG_LINE_KEYS } from "./log.ts";
+export { configSchema, trialProcessConfigSchema, trialProcessEnv } from "./config.ts";
+export type { Config, TrialProcessConfig } from "./config.ts";
 export type { Logger, LogLevel, LoggerOptions } from "./log.ts";

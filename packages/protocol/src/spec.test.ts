@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deriveTrialSeed, parseSweepSpec, parseSweepSpecText, resolveHyperparams } from "./spec.ts";
+import { deriveTrialSeed } from "./rng.ts";
+import { parseSweepSpec, parseSweepSpecText, resolveHyperparams } from "./spec.ts";
 import { isParamActive } from "./space.ts";
 import { parseTrialJobId, trialJobId } from "./keys.ts";
 import { DEFAULT_HYPERPARAMS } from "./hyperparams.ts";

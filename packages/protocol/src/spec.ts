@@ -272,14 +272,3 @@ export function resolveHyperparams(spec: SweepSpec, params: ParamAssignment): Hy
   for (const [k, v] of Object.entries(params)) if (isHyperparamName(k)) merged[k] = v;
   return merged as unknown as Hyperparams;
 }
-
-/**
- * A trial's seed from the sweep seed and the trial number (a 32-bit mix, SplitMix-style), so a
- * retried trial gets the same initial weights and batches on any worker.
- */
-export function deriveTrialSeed(sweepSeed: number, trialNumber: number): number {
-  let z = (Math.imul(sweepSeed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(trialNumber + 1, 0xc2b2ae35)) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x7feb352d);
-  z = Math.imul(z ^ (z >>> 15), 0x846ca68b);
-  return (z ^ (z >>> 16)) >>> 0;
-}

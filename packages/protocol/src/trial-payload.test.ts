@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deriveTrialSeed, parseSweepSpec, resolveHyperparams } from "./spec.ts";
+import { deriveTrialSeed } from "./rng.ts";
+import { parseSweepSpec, resolveHyperparams } from "./spec.ts";
 import { parseTrialPayload } from "./trial-payload.ts";
 
 function goodPayload(): Record<string, unknown> {

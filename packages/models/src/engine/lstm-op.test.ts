@@ -5,7 +5,7 @@ import { loadBackend } from "./backend.ts";
 import { fastSigmoid, fastTanh } from "./lstm-kernels.ts";
 import { lstmSequenceFused, lstmSequenceReference } from "./lstm-op.ts";
 import type { LstmResult, LstmRunOptions } from "./lstm-op.ts";
-import { createRng } from "../rng.ts";
+import { createResumableRng } from "@hyperq/protocol";
 
 type LstmFn = (x: Tensor3D, wih: Tensor2D, b: Tensor1D, whh: Tensor2D, h0: Tensor2D, c0: Tensor2D, options?: LstmRunOptions) => LstmResult;
 
@@ -26,7 +26,7 @@ interface Inputs {
 }
 
 function randomInputs(seed: number): Inputs {
-  const rng = createRng(seed);
+  const rng = createResumableRng(seed);
   const r = (shape: number[], scale: number) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.next() * 2 - 1) * scale), shape);
   return {
     x: r([T, B, I], 1.5) as Tensor3D,
@@ -108,7 +108,7 @@ for (const backend of ["wasm", "cpu"] as const) {
         const f = lossOf(lstmSequenceFused, all.wh, all.wc, reverse);
         const analytic = tf.grads(f)(inputs).map(values);
         const eps = 1e-2;
-        const rng = createRng(9);
+        const rng = createResumableRng(9);
         inputs.forEach((x, which) => {
           const base = values(x).slice();
           // A few coordinates per input keep the test fast.

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { loadBackend } from "./backend.ts";
 import { originalWasmKernels } from "./wasm-patches.ts";
-import { createRng } from "../rng.ts";
+import { createResumableRng } from "@hyperq/protocol";
 
 /** Runs `f` with the original (unpatched) wasm kernels registered, then restores the patches. */
 function withOriginals<T>(f: () => T): T {
@@ -28,7 +28,7 @@ function withOriginals<T>(f: () => T): T {
 }
 
 function rand(shape: number[], seed: number): Tensor {
-  const rng = createRng(seed);
+  const rng = createResumableRng(seed);
   return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
 }
 

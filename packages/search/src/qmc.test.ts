@@ -2,34 +2,6 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "./rng.ts";
 import { latinHypercube, ScrambledHalton } from "./qmc.ts";
 
-describe("createRng", () => {
-  it("gives one sequence per key list, and different sequences for different keys", () => {
-    const a = Array.from({ length: 5 }, createRng(1, 2, 3).next);
-    expect(Array.from({ length: 5 }, createRng(1, 2, 3).next)).toEqual(a);
-    expect(Array.from({ length: 5 }, createRng(1, 2, 4).next)).not.toEqual(a);
-    expect(Array.from({ length: 5 }, createRng(2, 1, 3).next)).not.toEqual(a);
-  });
-
-  it("draws uniforms in [0, 1) with the right mean and normals with the right moments", () => {
-    const r = createRng(42);
-    let s = 0;
-    let s2 = 0;
-    let u = 0;
-    const n = 20000;
-    for (let i = 0; i < n; i++) {
-      const x = r.next();
-      expect(x >= 0 && x < 1).toBe(true);
-      u += x;
-      const z = r.normal();
-      s += z;
-      s2 += z * z;
-    }
-    expect(u / n).toBeCloseTo(0.5, 1);
-    expect(s / n).toBeCloseTo(0, 1);
-    expect(s2 / n).toBeCloseTo(1, 1);
-  });
-});
-
 describe("quasi-random designs", () => {
   it("a Latin hypercube puts exactly one point in each of the n slices of every axis", () => {
     const pts = latinHypercube(10, 4, createRng(3));

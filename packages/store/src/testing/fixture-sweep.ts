@@ -1,5 +1,5 @@
-import { deriveTrialSeed, parseSweepSpec, type ParamAssignment, type SweepSpec, type TrialMetrics } from "@hyperq/protocol";
-import type { SweepRecord, SweepStore } from "@hyperq/store";
+import { createResumableRng, deriveTrialSeed, parseSweepSpec, type ParamAssignment, type SweepSpec, type TrialMetrics } from "@hyperq/protocol";
+import type { SweepRecord, SweepStore } from "../index.ts";
 
 /**
  * A synthetic sweep, written through the store's own verbs (create, claim, report, complete, prune,
@@ -38,16 +38,11 @@ export interface FixtureOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Small, fast, seeded: mulberry32. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The fixture's uniform stream: Mulberry32 started at the raw `seed` (the sequence every fixture was made with). */
+function seededRandom(seed: number): () => number {
+  const rng = createResumableRng(0);
+  rng.setState(seed);
+  return rng.next;
 }
 
 export function fixtureSpec(name: string, budget: number, epochs: number): SweepSpec {
