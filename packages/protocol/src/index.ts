@@ -82,8 +82,6 @@ export {
   trialJobId,
   parseTrialJobId,
   bullPrefix,
-  redisKeys,
 } from "./keys.ts";
-export type { RedisKeys } from "./keys.ts";
 export { silentLogger, createLogger, LOG_LEVELS, LOG_LINE_KEYS } from "./log.ts";
 export type { Logger, LogLevel, LoggerOptions } from "./log.ts";

@@ -27,3 +27,7 @@ export type {
 export { RedisSweepStore, connectRedis } from "./redis-store.ts";
 export type { RedisSweepStoreOptions } from "./redis-store.ts";
 export { MemorySweepStore } from "./memory-store.ts";
+export { redisKeys } from "./keys.ts";
+export type { RedisKeys } from "./keys.ts";
+export { ScriptCode, UnexpectedScriptCodeError } from "./script-codes.ts";
+export type { ScriptReason } from "./script-codes.ts";
