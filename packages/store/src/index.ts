@@ -27,6 +27,10 @@ export type {
 export { RedisSweepStore, connectRedis } from "./redis-store.ts";
 export type { RedisSweepStoreOptions } from "./redis-store.ts";
 export { MemorySweepStore } from "./memory-store.ts";
+export { SweepView } from "./sweep-view.ts";
+export type { SweepViewOptions, TrialSnapshot, HeldSweep } from "./sweep-view.ts";
+export { finishedCount, inFlightCount, isWorkerAlive, WORKER_ALIVE_MS } from "./sweep-facts.ts";
+export type { TrialCounts } from "./sweep-facts.ts";
 export { redisKeys } from "./keys.ts";
 export type { RedisKeys } from "./keys.ts";
 export { ScriptCode, UnexpectedScriptCodeError } from "./script-codes.ts";
