@@ -7,7 +7,7 @@ import express from "express";
 import type { NextFunction, Request, Response } from "express";
 import type { z } from "zod";
 import { TRIAL_STATES, isFinishedTrialState, parseTrialJobId, type SweepState, type TrialRecord, type TrialState } from "@hyperq/protocol";
-import type { SweepRecord, SweepStore, WorkerInfo } from "@hyperq/store";
+import { WORKER_ALIVE_MS, finishedCount, isWorkerAlive, type SweepRecord, type SweepStore, type WorkerInfo } from "@hyperq/store";
 import { paramAxes, paramImportance, sweepHistory } from "./analysis.ts";
 import { EventHub } from "./event-hub.ts";
 import { keptModelsSummary } from "./models.ts";
@@ -47,7 +47,7 @@ export interface DashboardDeps {
    */
   allowedHosts?: readonly string[];
   log?: DashboardLogger;
-  /** A worker whose last heartbeat is older shows as not alive. @defaultValue 30000 */
+  /** A worker whose last heartbeat is older shows as not alive. @defaultValue WORKER_ALIVE_MS (15000) */
   workerStaleMs?: number;
   sse?: SseOptions;
   cache?: TrialCacheOptions;
@@ -113,7 +113,7 @@ export function summarizeSweep(s: SweepRecord, now: number): SweepSummary {
     state: s.state,
     method: s.spec.method,
     budget: s.budget,
-    done: s.counts.complete + s.counts.pruned + s.counts.failed,
+    done: finishedCount(s.counts),
     counts: s.counts,
     best: s.best ?? null,
     createdAt: s.createdAt,
@@ -168,9 +168,9 @@ export function createServer(deps: DashboardDeps): DashboardApp {
   const { store } = deps;
   const log = deps.log ?? noopLogger;
   const now = deps.now ?? Date.now;
-  const staleMs = deps.workerStaleMs ?? 30_000;
+  const staleMs = deps.workerStaleMs ?? WORKER_ALIVE_MS;
   const hub = new EventHub(store, { log });
-  const cache = new TrialCache(store, hub, deps.cache);
+  const cache = new TrialCache(hub, deps.cache);
   const sse = new SseBroadcaster(hub, deps.sse);
   const app = express();
   app.disable("x-powered-by");
@@ -376,7 +376,7 @@ export function createServer(deps: DashboardDeps): DashboardApp {
         if (state !== undefined && isFinishedTrialState(state)) finished.add(jobId);
       }),
     );
-    res.json({ workers: workers.map((w: WorkerInfo) => ({ ...w, current: w.current.filter((j) => !finished.has(j)), alive: t - w.seenAt <= staleMs })) });
+    res.json({ workers: workers.map((w: WorkerInfo) => ({ ...w, current: w.current.filter((j) => !finished.has(j)), alive: isWorkerAlive(w, t, staleMs) })) });
   });
 
   app.get("/api/events", (req, res) => {
