@@ -1,3 +1,5 @@
+import { bullPrefix } from "@hyperq/protocol";
+
 /**
  * The Redis key layout of HyperQ's own keys (BullMQ keeps its own under `bullPrefix`). Only the store
  * writes these keys; other code (tests, fault kits) names them through `redisKeys` so the layout
@@ -12,6 +14,8 @@ export function redisKeys(prefix: string) {
   const leaderboard = (id: string) => `${prefix}:sweep:${id}:lb`;
   const rungs = (id: string) => `${prefix}:sweep:${id}:rungs`;
   return {
+    /** What BullMQ's keys start with (its queue's layout is BullMQ's own). */
+    bull: `${bullPrefix(prefix)}:`,
     /** zset: sweep id → created-at ms. */
     sweeps: `${prefix}:sweeps`,
     /** hash: the sweep record (spec JSON, state, counters, best). */
