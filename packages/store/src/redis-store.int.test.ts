@@ -1,28 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { cancelScenario, metricsFixture, specFixture, sweepStoreContract } from "./contract.ts";
 import { redisKeys } from "./keys.ts";
 import { MemorySweepStore } from "./memory-store.ts";
-import { RedisSweepStore, connectRedis } from "./redis-store.ts";
-
-const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function openRedisStore() {
-  const redis = connectRedis(url);
-  const prefix = `hqtest:${randomUUID().slice(0, 8)}`;
-  const store = new RedisSweepStore(redis, { keyPrefix: prefix });
-  return {
-    store,
-    redis,
-    prefix,
-    cleanup: async () => {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await store.close();
-      redis.disconnect();
-    },
-  };
-}
+import { openRedisStore } from "./redis-test-store.ts";
 
 sweepStoreContract("redis", openRedisStore);
 
