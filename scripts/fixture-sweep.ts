@@ -6,7 +6,7 @@
  *   pnpm fixture:sweep -- --delete --id fixture-10000        # removes that sweep's keys again
  */
 import { parseArgs } from "node:util";
-import { RedisSweepStore, connectRedis } from "../packages/store/src/index.ts";
+import { RedisSweepStore, connectRedis, redisKeys } from "../packages/store/src/index.ts";
 import { createFixtureSweep } from "../packages/store/src/testing/index.ts";
 
 const { values } = parseArgs({
@@ -33,8 +33,9 @@ const store = new RedisSweepStore(redis, { keyPrefix: values.prefix });
 
 /** Deletes every key of one sweep (sweep hash, trial hashes, epochs, leaderboards) and its index entries. */
 async function deleteSweep(): Promise<number> {
+  const k = redisKeys(values.prefix);
   let deleted = 0;
-  for (const pattern of [`${values.prefix}:sweep:${id}`, `${values.prefix}:sweep:${id}:*`, `${values.prefix}:trial:${id}:*`]) {
+  for (const pattern of [k.sweep(id), `${k.sweep(id)}:*`, `${k.trialKeyPrefix(id)}*`]) {
     let cursor = "0";
     do {
       const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
@@ -42,8 +43,8 @@ async function deleteSweep(): Promise<number> {
       if (keys.length) deleted += await redis.del(...keys);
     } while (cursor !== "0");
   }
-  await redis.zrem(`${values.prefix}:sweeps`, id);
-  await redis.srem(`${values.prefix}:active`, id);
+  await redis.zrem(k.sweeps, id);
+  await redis.srem(k.active, id);
   // The fixture's announced workers (the event stream is shared by every sweep and stays).
   for (const w of await store.listWorkers()) if (w.host === "fixture") await store.removeWorker(w.id);
   return deleted;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TrialQueue, checkLaunch, launchSweep } from "@hyperq/coordinator";
 import { resolveHyperparams } from "@hyperq/protocol";
-import { RedisSweepStore, connectRedis } from "@hyperq/store";
+import { RedisSweepStore, connectRedis, redisKeys } from "@hyperq/store";
 import { UsageError } from "./config.ts";
 import { deleteSweep } from "./delete-command.ts";
 
@@ -69,8 +69,9 @@ describe("hyperq sweep delete (real Redis and BullMQ)", () => {
       await store.setSweepState("del-b", "complete");
       expect(await deleteSweep(store, queue, "del-b")).toMatch(new RegExp(`^deleted sweep del-b \\(complete\\): removed 1 trial, \\d+ events, 1 queue job, dataset blob ${hash.slice(0, 12)}…$`));
       expect(await store.getBlob(hash)).toBeUndefined();
-      const data = (await redis.keys(`${prefix}:*`)).filter((k) => !k.startsWith(`${prefix}:bull:`));
-      expect(data).toEqual([`${prefix}:events`]);
+      const k = redisKeys(prefix);
+      const data = (await redis.keys(`${prefix}:*`)).filter((key) => !key.startsWith(k.bull));
+      expect(data).toEqual([k.events]);
       expect((await store.readEvents("0", { count: 10_000 })).filter((e) => e.sweepId.startsWith("del-"))).toEqual([]);
       await expect(deleteSweep(store, queue, "del-b")).rejects.toThrow('no sweep "del-b"');
     } finally {

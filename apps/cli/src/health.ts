@@ -10,7 +10,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
-import type { SweepStore } from "@hyperq/store";
+import { WORKER_ALIVE_MS, isWorkerAlive, type SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
 
 /** One readiness check: `true`, or why not. */
@@ -113,12 +113,13 @@ export function redisCheck(redis: Redis): ReadyCheck {
 }
 
 /** A worker is ready once its announcement is in the registry and its heartbeat is fresh. */
-export function workerRegisteredCheck(store: SweepStore, workerId: string, staleMs = 30_000): ReadyCheck {
+export function workerRegisteredCheck(store: SweepStore, workerId: string, aliveMs = WORKER_ALIVE_MS): ReadyCheck {
   return async () => {
     const me = (await store.listWorkers()).find((w) => w.id === workerId);
     if (!me) return `worker ${workerId} is not registered`;
-    const age = Date.now() - me.seenAt;
-    return age <= staleMs ? true : `worker ${workerId}'s last heartbeat is ${age} ms old`;
+    const now = Date.now();
+    const age = now - me.seenAt;
+    return isWorkerAlive(me, now, aliveMs) ? true : `worker ${workerId}'s last heartbeat is ${age} ms old`;
   };
 }
 

@@ -7,7 +7,7 @@ import { SWEEP_ID_PATTERN, formatIssues } from "@hyperq/protocol";
 import { gridSize } from "@hyperq/search";
 import { planWarmStart, type LaunchPlan } from "@hyperq/coordinator";
 import { compareSweeps } from "@hyperq/dashboard";
-import type { SweepStore } from "@hyperq/store";
+import { isWorkerAlive, type SweepStore } from "@hyperq/store";
 import { UsageError, type Config } from "./config.ts";
 import { intOption, withStore as withConfigStore } from "./options.ts";
 import { fmtNum, formatTable } from "./table.ts";
@@ -87,12 +87,13 @@ export async function printComparison(store: SweepStore, ids: readonly string[])
 }
 
 /** `hyperq workers stop`: the worker finishes its running trials (within its grace period) and leaves. */
-export async function stopWorker(store: SweepStore, workerId: string, deadAfterMs = 15_000): Promise<void> {
+export async function stopWorker(store: SweepStore, workerId: string): Promise<void> {
   if (!(await store.requestWorkerStop(workerId))) throw new UsageError(`no worker "${workerId}" is registered (see \`hyperq workers\`)`);
-  const seenAt = (await store.listWorkers()).find((w) => w.id === workerId)?.seenAt;
-  const silentMs = seenAt === undefined ? 0 : Date.now() - seenAt;
+  const now = Date.now();
+  const seenAt = (await store.listWorkers()).find((w) => w.id === workerId)?.seenAt ?? now;
+  const silentMs = now - seenAt;
   out(
-    silentMs > deadAfterMs
+    !isWorkerAlive({ seenAt }, now)
       ? `${workerId}: asked to stop, but it has not been seen for ${Math.round(silentMs / 1000)} s; it stops if it comes back`
       : `${workerId}: asked to stop; it finishes its running trials and leaves at its next heartbeat`,
   );

@@ -3,7 +3,7 @@ import { SingleBar } from "cli-progress";
 import { formatIssues, type SweepSpec, type SweepState } from "@hyperq/protocol";
 import { budgetNote, checkLaunchFile, launchSweep, type LaunchCheckOptions } from "@hyperq/coordinator";
 import { trialsToCsv, trialsToJson } from "@hyperq/dashboard/export";
-import type { SweepRecord, SweepStore } from "@hyperq/store";
+import { SweepView, WORKER_ALIVE_MS, finishedCount, isWorkerAlive, type SweepRecord, type SweepStore } from "@hyperq/store";
 import { UsageError } from "./config.ts";
 import { fmtDuration, fmtNum, formatTable, leaderboardTable } from "./table.ts";
 import { resolveWarmStart } from "./lifecycle-commands.ts";
@@ -70,12 +70,12 @@ export async function follow(store: SweepStore, sweepId: string): Promise<SweepR
     best: s.best ? fmtNum(s.best.valLoss) : "—",
     state: s.state,
   });
-  const doneCount = (s: SweepRecord) => s.counts.complete + s.counts.pruned + s.counts.failed;
+  const doneCount = (s: SweepRecord) => finishedCount(s.counts);
   bar.start(sweep.budget, doneCount(sweep), fields(sweep));
-  let cursor = await store.lastEventId();
+  const view = new SweepView(store);
+  await view.ready();
   while (sweep.state === "running" || sweep.state === "paused") {
-    const events = await store.readEvents(cursor, { blockMs: 1000 });
-    if (events.length) cursor = events[events.length - 1]!.id;
+    const events = await view.next({ blockMs: 1000 });
     if (events.length === 0 || events.some((e) => e.sweepId === sweepId && e.type !== "trial.epoch")) {
       sweep = await mustGetSweep(store, sweepId);
       bar.setTotal(sweep.budget); // `sweep extend` may have moved it
@@ -124,7 +124,7 @@ export async function printSweeps(store: SweepStore): Promise<void> {
         s.name,
         s.state,
         s.spec.method,
-        String(s.counts.complete + s.counts.pruned + s.counts.failed),
+        String(finishedCount(s.counts)),
         String(s.budget),
         fmtNum(s.best?.valLoss),
         new Date(s.createdAt).toISOString().replace("T", " ").slice(0, 19),
@@ -183,7 +183,7 @@ function describeWriteError(e: NodeJS.ErrnoException): string {
   }
 }
 
-export async function printWorkers(store: SweepStore, deadAfterMs = 15_000): Promise<void> {
+export async function printWorkers(store: SweepStore, aliveMs = WORKER_ALIVE_MS): Promise<void> {
   const workers = await store.listWorkers();
   if (workers.length === 0) return out("no workers have announced themselves");
   const now = Date.now();
@@ -196,7 +196,7 @@ export async function printWorkers(store: SweepStore, deadAfterMs = 15_000): Pro
         String(w.pid),
         w.backend,
         String(w.concurrency),
-        now - w.seenAt > deadAfterMs ? "DEAD" : "alive",
+        isWorkerAlive(w, now, aliveMs) ? "alive" : "DEAD",
         `${fmtDuration(now - w.seenAt)} ago`,
         w.current.join(" ") || "—",
       ]),

@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFixtureSweep } from "@hyperq/store/testing";
-import { redisKeys } from "@hyperq/protocol";
-import { RedisSweepStore, connectRedis } from "@hyperq/store";
+import { RedisSweepStore, connectRedis, redisKeys } from "@hyperq/store";
 import { deletePrefix, runCli, type CliResult } from "./cli-run.ts";
 import { SHARED_REDIS_URL, freePort, sleep, waitFor } from "./fault-kit.ts";
 

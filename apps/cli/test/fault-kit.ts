@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { redisKeys, type TrialRecord } from "@hyperq/protocol";
-import { RedisSweepStore, connectRedis, type SweepRecord } from "@hyperq/store";
+import type { TrialRecord } from "@hyperq/protocol";
+import { RedisSweepStore, connectRedis, redisKeys, type SweepRecord } from "@hyperq/store";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -387,7 +387,7 @@ export async function figures(d: FaultDeployment, sweepId: string): Promise<Figu
   }
   let duplicated = 0;
   const lb = await d.redis.zrange(d.keys.leaderboard(sweepId), 0, -1);
-  const lbPruned = await d.redis.zrange(`${d.keys.leaderboard(sweepId)}:pruned`, 0, -1);
+  const lbPruned = await d.redis.zrange(d.keys.prunedBoard(sweepId), 0, -1);
   if (lb.length !== completed) {
     duplicated += Math.abs(lb.length - completed);
     problems.push(`leaderboard has ${lb.length} entries for ${completed} complete trials`);

@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { Coordinator, TrialQueue } from "@hyperq/coordinator";
-import { TRIALS_QUEUE, bullPrefix, parseSweepSpecText, redisKeys, trialJobId, type TrialMetrics, type TrialPayload } from "@hyperq/protocol";
-import { RedisSweepStore, connectRedis, type SweepStore } from "@hyperq/store";
+import { TRIALS_QUEUE, bullPrefix, parseSweepSpecText, trialJobId, type TrialMetrics, type TrialPayload } from "@hyperq/protocol";
+import { RedisSweepStore, connectRedis, redisKeys, type SweepStore } from "@hyperq/store";
 import {
   FAST_RECOVERY,
   FaultDeployment,

@@ -16,6 +16,6 @@ export class Deployment extends FaultDeployment {
   /** HyperQ's own keys (sweeps, trials, events, blobs), leaving out BullMQ's and the worker registry. */
   async dataKeys(): Promise<string[]> {
     const keys = await this.redis.keys(`${this.prefix}:*`);
-    return keys.filter((k) => !k.startsWith(`${this.prefix}:bull:`) && k !== `${this.prefix}:workers`).sort();
+    return keys.filter((k) => !k.startsWith(this.keys.bull) && k !== this.keys.workers).sort();
   }
 }

@@ -10,7 +10,7 @@ import {
   type TrialRecord,
 } from "@hyperq/protocol";
 import { createPruner, createSampler, type Observation, type Pruner, type Sampler, type TrialView } from "@hyperq/search";
-import type { SweepRecord, SweepStore } from "@hyperq/store";
+import { SweepView, finishedCount, inFlightCount, type SweepRecord, type SweepStore } from "@hyperq/store";
 import type { TrialQueue } from "./trial-queue.ts";
 
 export interface CoordinatorOptions {
@@ -57,11 +57,11 @@ export class Coordinator {
   private readonly held = new Set<string>();
   private readonly exhausted = new Set<string>();
   /**
-   * Per sweep, its trials as last read from the store, and the numbers events said changed since:
-   * a pass re-reads only those (every transition appends an event), not the whole sweep. The whole
-   * sweep is re-read at each reconcile, on taking a lease, and after a failed pass.
+   * The event stream and the trials of the sweeps this coordinator drives: a pass re-reads only the
+   * trials events named. The whole sweep is re-read at each reconcile, on taking a lease, and after
+   * a failed pass.
    */
-  private readonly trialCache = new Map<string, { trials: Map<number, TrialRecord>; stale: Set<number> }>();
+  private readonly view: SweepView;
   private stopping = false;
   private loop: Promise<void> | undefined;
   private lastPass: number | undefined;
@@ -74,6 +74,7 @@ export class Coordinator {
     this.leaseMs = opts.leaseMs ?? 15_000;
     this.idleMs = opts.idleMs ?? 1000;
     this.reconcileMs = opts.reconcileMs ?? 2000;
+    this.view = new SweepView(this.store);
   }
 
   start(): void {
@@ -95,17 +96,15 @@ export class Coordinator {
 
   private async run(): Promise<void> {
     this.log.info({ coordinator: this.id }, "coordinator started");
-    let cursor = await this.store.lastEventId();
+    await this.view.ready();
     while (!this.stopping) {
       try {
         await this.tick();
-        const events = await this.store.readEvents(cursor, { blockMs: this.idleMs, count: 10_000 });
-        if (events.length) cursor = events[events.length - 1]!.id;
-        this.noteChanges(events);
+        const events = await this.view.next({ blockMs: this.idleMs, count: 10_000 });
         await this.observe(events);
         this.lastPass = Date.now();
       } catch (e) {
-        this.trialCache.clear();
+        this.view.invalidate();
         this.log.error({ err: (e as Error).message }, "coordinator pass failed; retrying");
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -116,6 +115,7 @@ export class Coordinator {
   private async observe(events: readonly StoredEvent[]): Promise<void> {
     for (const e of events) {
       if (e.type === "sweep.state" && (e.state === "complete" || e.state === "cancelled")) {
+        this.view.forget(e.sweepId);
         this.samplers.delete(e.sweepId);
         this.pruners.delete(e.sweepId);
         if (e.state === "cancelled" && this.held.has(e.sweepId)) await this.dropQueuedJobs(e.sweepId);
@@ -185,32 +185,6 @@ export class Coordinator {
     return Array.from({ length: sweep.spec.epochs - 1 }, (_, i) => i + 1).filter((e) => pruner.decidesAt(e));
   }
 
-  /** Marks the trials that events name as changed, for the next pass to re-read. */
-  private noteChanges(events: readonly StoredEvent[]): void {
-    for (const e of events) {
-      const c = this.trialCache.get(e.sweepId);
-      if (!c) continue;
-      if (e.type === "sweep.state" && (e.state === "complete" || e.state === "cancelled")) this.trialCache.delete(e.sweepId);
-      else if ("trial" in e && (e.type !== "trial.created" || !c.trials.has(e.trial))) c.stale.add(e.trial);
-    }
-  }
-
-  /** A sweep's trials in number order: from the cache, refreshed where events said so, or all re-read. */
-  private async sweepTrials(sweepId: string, reread: boolean): Promise<TrialRecord[]> {
-    const c = this.trialCache.get(sweepId);
-    if (!c || reread) {
-      const all = await this.store.listTrials(sweepId);
-      this.trialCache.set(sweepId, { trials: new Map(all.map((t) => [t.number, t])), stale: new Set() });
-      return all;
-    }
-    if (c.stale.size) {
-      const numbers = [...c.stale];
-      c.stale.clear();
-      for (const t of await Promise.all(numbers.map((n) => this.store.getTrial(sweepId, n)))) if (t) c.trials.set(t.number, t);
-    }
-    return [...c.trials.values()].sort((a, b) => a.number - b.number);
-  }
-
   /** One pass over every active sweep (also used directly by tests). */
   async tick(): Promise<void> {
     for (const id of await this.store.activeSweepIds()) {
@@ -226,25 +200,25 @@ export class Coordinator {
     }
     if (!this.held.has(sweepId)) {
       this.held.add(sweepId);
-      this.trialCache.delete(sweepId); // another coordinator may have driven it meanwhile
+      this.view.forget(sweepId); // another coordinator may have driven it meanwhile
       this.log.info({ sweepId }, "driving sweep");
     }
     let sweep = await this.store.getSweep(sweepId);
     if (!sweep) return;
     const now = Date.now();
     const reconcileDue = now - (this.lastReconcile.get(sweepId) ?? 0) >= this.reconcileMs;
-    let trials = await this.sweepTrials(sweepId, reconcileDue);
+    let trials = (await this.view.snapshot(sweepId, { reread: reconcileDue })).trials;
     if (reconcileDue) {
       this.lastReconcile.set(sweepId, now);
       if (await this.reconcile(sweep, trials)) {
-        trials = await this.sweepTrials(sweepId, true);
+        trials = (await this.view.snapshot(sweepId, { reread: true })).trials;
         sweep = (await this.store.getSweep(sweepId)) ?? sweep;
       }
     }
 
     // The sweep's counters move atomically with every transition: they are never behind the trials.
-    const inFlight = sweep.counts.waiting + sweep.counts.running;
-    const finished = sweep.counts.complete + sweep.counts.failed + sweep.counts.pruned;
+    const inFlight = inFlightCount(sweep.counts);
+    const finished = finishedCount(sweep.counts);
     if (sweep.state === "running") {
       const room = Math.min(sweep.spec.parallelism - inFlight, sweep.budget - sweep.created);
       if (room > 0 && !this.exhausted.has(sweepId)) await this.propose(sweep, trials, room);
@@ -254,12 +228,12 @@ export class Coordinator {
       await this.store.setSweepState(sweepId, "complete");
       this.log.info({ sweepId, best: sweep.best, trials: finished }, "sweep complete");
       this.samplers.delete(sweepId);
-      this.trialCache.delete(sweepId);
+      this.view.forget(sweepId);
       this.exhausted.delete(sweepId);
     }
   }
 
-  private async propose(sweep: SweepRecord, trials: TrialRecord[], count: number): Promise<void> {
+  private async propose(sweep: SweepRecord, trials: readonly TrialRecord[], count: number): Promise<void> {
     let entry = this.samplers.get(sweep.id);
     if (!entry) {
       const observations = sweep.warmStart ? (await this.store.observations(sweep.id)).map((o) => ({ params: o.params, value: o.value })) : [];
@@ -294,7 +268,7 @@ export class Coordinator {
       const n = numbers[i]!;
       const seed = deriveTrialSeed(sweep.spec.seed, n);
       const record = await this.store.createTrial(sweep.id, n, params, seed);
-      this.trialCache.get(sweep.id)?.trials.set(n, record);
+      this.view.remember(record);
       // The stored trial is the truth: if another coordinator recorded this number first (a lease
       // that lapsed mid-pass), its parameters are the ones to train, so the result matches them.
       payloads.push(this.payload(sweep, record));
@@ -309,7 +283,7 @@ export class Coordinator {
    * failed for good (attempts exhausted, stalled too often) is failed with BullMQ's reason.
    * Returns whether anything changed.
    */
-  private async reconcile(sweep: SweepRecord, trials: TrialRecord[]): Promise<boolean> {
+  private async reconcile(sweep: SweepRecord, trials: readonly TrialRecord[]): Promise<boolean> {
     let changed = false;
     const requeue: TrialPayload[] = [];
     const inFlight = trials.filter((t) => t.state === "waiting" || t.state === "running");

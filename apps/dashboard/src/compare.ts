@@ -1,5 +1,5 @@
 import type { TrialMetrics, TrialRecord } from "@hyperq/protocol";
-import type { SweepRecord, SweepStore } from "@hyperq/store";
+import { finishedCount, type SweepRecord, type SweepStore } from "@hyperq/store";
 
 /** One sweep's line in a comparison: its best complete trial against the naive forecast (and the best baseline, when results carry one). */
 export interface ComparisonRow {
@@ -54,7 +54,7 @@ export function comparisonRow(s: SweepRecord, trials: readonly TrialRecord[]): C
     method: s.spec.method,
     state: s.state,
     budget: s.budget,
-    done: s.counts.complete + s.counts.pruned + s.counts.failed,
+    done: finishedCount(s.counts),
     warmStart: s.warmStart ?? null,
     bestTrial: best?.number ?? null,
     bestValLoss: m?.valLoss ?? null,

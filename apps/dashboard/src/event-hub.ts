@@ -1,5 +1,5 @@
 import type { StoredEvent } from "@hyperq/protocol";
-import type { SweepStore } from "@hyperq/store";
+import { SweepView, type SweepStore } from "@hyperq/store";
 import { noopLogger, type DashboardLogger } from "./log.ts";
 
 export interface EventHubOptions {
@@ -9,6 +9,8 @@ export interface EventHubOptions {
   batchSize?: number;
   /** Wait after a failed read before retrying. @defaultValue 1000 */
   retryMs?: number;
+  /** The view the hub moves along the stream (its trial cache is the dashboard's). @defaultValue a new SweepView of the store */
+  view?: SweepView;
   log?: DashboardLogger;
 }
 
@@ -18,8 +20,9 @@ export type EventListener = (events: readonly StoredEvent[]) => void;
 export type ResetListener = () => void;
 
 /**
- * The one reader of the store's event stream in a dashboard process. Every SSE client and every
- * cache subscribes here, so a thousand open tabs still cost one blocking Redis read.
+ * The one reader of the store's event stream in a dashboard process: it moves a `SweepView` along
+ * the stream (so the view's trial cache stays fresh) and hands each batch to its subscribers. Every
+ * SSE client and the metrics subscribe here, so a thousand open tabs still cost one blocking Redis read.
  *
  * The loop starts with the first subscriber (`ready()` resolves once it knows where the stream
  * ends, so a cache loaded after `ready()` misses nothing) and runs until `close()`.
@@ -27,21 +30,24 @@ export type ResetListener = () => void;
 export class EventHub {
   private readonly listeners = new Set<EventListener>();
   private readonly resetListeners = new Set<ResetListener>();
+  /** The cursor and the trial cache. */
+  readonly view: SweepView;
   private readonly blockMs: number;
   private readonly batchSize: number;
   private readonly retryMs: number;
   private readonly log: DashboardLogger;
   private started: Promise<void> | undefined;
   private stopped = false;
-  private lastId = "0-0";
   private wake: (() => void) | undefined;
   /** Events delivered since start; for /api/health. */
   delivered = 0;
 
   constructor(
-    private readonly store: SweepStore,
+    /** The store the hub reads (its trial reads go through `view`). */
+    readonly store: SweepStore,
     opts: EventHubOptions = {},
   ) {
+    this.view = opts.view ?? new SweepView(store);
     this.blockMs = opts.blockMs ?? 2000;
     this.batchSize = opts.batchSize ?? 1000;
     this.retryMs = opts.retryMs ?? 1000;
@@ -51,8 +57,7 @@ export class EventHub {
   /** Starts the loop if needed; resolves once the hub reads from the current end of the stream. */
   ready(): Promise<void> {
     if (this.stopped) return Promise.reject(new Error("the event hub is closed"));
-    this.started ??= this.store.lastEventId().then((id) => {
-      this.lastId = id;
+    this.started ??= this.view.ready().then(() => {
       void this.loop();
     });
     return this.started;
@@ -85,7 +90,7 @@ export class EventHub {
     while (!this.stopped) {
       let events: StoredEvent[];
       try {
-        events = await this.store.readEvents(this.lastId, { blockMs: this.blockMs, count: this.batchSize });
+        events = await this.view.next({ blockMs: this.blockMs, count: this.batchSize });
       } catch (e) {
         if (this.stopped) return;
         if (!failing) this.log.warn({ err: String(e) }, "reading the event stream failed; retrying");
@@ -103,13 +108,12 @@ export class EventHub {
       if (this.stopped) return;
       if (failing) {
         failing = false;
-        this.log.info({ lastId: this.lastId }, "event stream readable again");
+        this.log.info({ lastId: this.view.cursor }, "event stream readable again");
         // Events may have been trimmed from the stream while we could not read: start over.
+        this.view.invalidate();
         for (const r of this.resetListeners) r();
       }
-      const last = events[events.length - 1];
-      if (!last) continue;
-      this.lastId = last.id;
+      if (events.length === 0) continue;
       this.delivered += events.length;
       for (const l of this.listeners) {
         try {

@@ -17,7 +17,7 @@
 import type { RequestHandler } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { SWEEP_STATES, TRIAL_STATES, type StoredEvent } from "@hyperq/protocol";
-import type { SweepRecord, SweepStore } from "@hyperq/store";
+import { WORKER_ALIVE_MS, finishedCount, isWorkerAlive, type SweepRecord, type SweepStore } from "@hyperq/store";
 import type { EventHub } from "./event-hub.ts";
 
 /** BullMQ's `Queue` as far as metrics go. */
@@ -33,7 +33,7 @@ export interface DashboardMetricsOptions {
   queue?: QueueMetricsSource;
   /** Labels added to BullMQ's metrics (e.g. the key prefix of this deployment). */
   queueLabels?: Record<string, string>;
-  /** A worker whose last heartbeat is older is not counted. @defaultValue 30000 */
+  /** A worker whose last heartbeat is older is not counted. @defaultValue WORKER_ALIVE_MS (15000) */
   workerStaleMs?: number;
   /** Finished sweeps keep their per-sweep trial series this long after they end. @defaultValue 3600000 (1 h) */
   finishedSweepsMs?: number;
@@ -50,7 +50,7 @@ export interface DashboardMetricsOptions {
 export function trialsWanted(sweeps: readonly SweepRecord[]): number {
   let wanted = 0;
   for (const s of sweeps) {
-    const finished = s.counts.complete + s.counts.failed + s.counts.pruned;
+    const finished = finishedCount(s.counts);
     if (s.state === "running") wanted += Math.max(0, Math.min(s.spec.parallelism, s.budget - finished));
     else if (s.state === "paused") wanted += s.counts.running;
   }
@@ -154,13 +154,13 @@ export class DashboardMetrics {
         this.set(trialsWanted((await sweepsNow()).sweeps));
       },
     });
-    const staleMs = opts.workerStaleMs ?? 30_000;
+    const staleMs = opts.workerStaleMs ?? WORKER_ALIVE_MS;
     new Gauge({
       name: "hyperq_workers",
       help: "Workers whose heartbeat is recent",
       registers,
       async collect() {
-        const alive = (await store.listWorkers()).filter((w) => now() - w.seenAt <= staleMs);
+        const alive = (await store.listWorkers()).filter((w) => isWorkerAlive(w, now(), staleMs));
         this.set(alive.length);
       },
     });
@@ -175,7 +175,7 @@ export class DashboardMetrics {
         this.reset();
         const alive = new Set<string>();
         for (const w of await store.listWorkers()) {
-          if (now() - w.seenAt > staleMs) continue;
+          if (!isWorkerAlive(w, now(), staleMs)) continue;
           alive.add(w.id);
           this.set({ worker: w.id }, w.current.length);
         }

@@ -1,5 +1,5 @@
 import express from "express";
-import type { SweepStore } from "@hyperq/store";
+import { WORKER_ALIVE_MS, type SweepStore } from "@hyperq/store";
 import { hostGuard, readGuard, requireToken } from "./auth.ts";
 import { EventHub } from "./event-hub.ts";
 import { noopLogger, type DashboardLogger } from "./log.ts";
@@ -35,7 +35,7 @@ export interface DashboardDeps {
    */
   allowedHosts?: readonly string[];
   log?: DashboardLogger;
-  /** A worker whose last heartbeat is older shows as not alive. @defaultValue 30000 */
+  /** A worker whose last heartbeat is older shows as not alive. @defaultValue WORKER_ALIVE_MS (15000) */
   workerStaleMs?: number;
   sse?: SseOptions;
   cache?: TrialCacheOptions;
@@ -69,7 +69,7 @@ export function createServer(deps: DashboardDeps): DashboardApp {
   const { store } = deps;
   const log = deps.log ?? noopLogger;
   const hub = new EventHub(store, { log });
-  const cache = new TrialCache(store, hub, deps.cache);
+  const cache = new TrialCache(hub, deps.cache);
   const sse = new SseBroadcaster(hub, deps.sse);
   const auth = { token: deps.token, tokenForReads: deps.tokenForReads };
   const ctx: RouteContext = { store, hub, cache, sse, log, now: deps.now ?? Date.now, requireToken: requireToken(auth) };
@@ -91,7 +91,7 @@ export function createServer(deps: DashboardDeps): DashboardApp {
   app.use(sweepsRouter(ctx));
   app.use(trialsRouter(ctx));
   app.use(exportRouter(ctx));
-  app.use(workersRouter(ctx, deps.workerStaleMs ?? 30_000));
+  app.use(workersRouter(ctx, deps.workerStaleMs ?? WORKER_ALIVE_MS));
   app.use(eventsRouter(sse));
   app.use(compareRouter(store));
   app.use("/api", apiNotFound);

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { SweepState, TrialState } from "@hyperq/protocol";
-import type { SweepRecord } from "@hyperq/store";
+import { finishedCount, type SweepRecord } from "@hyperq/store";
 
 /** A summary row of the sweeps page. */
 export interface SweepSummary {
@@ -34,7 +34,7 @@ export function summarizeSweep(s: SweepRecord, now: number): SweepSummary {
     state: s.state,
     method: s.spec.method,
     budget: s.budget,
-    done: s.counts.complete + s.counts.pruned + s.counts.failed,
+    done: finishedCount(s.counts),
     counts: s.counts,
     best: s.best ?? null,
     createdAt: s.createdAt,

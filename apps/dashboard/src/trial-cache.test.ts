@@ -15,7 +15,7 @@ async function setup() {
     return getTrial(id, n);
   };
   const hub = new EventHub(store, { blockMs: 200 });
-  const cache = new TrialCache(store, hub);
+  const cache = new TrialCache(hub);
   return { store, hub, cache, reads: () => reads };
 }
 
@@ -55,7 +55,7 @@ describe("TrialCache", () => {
   it("keeps a few sweeps, dropping the least recently used", async () => {
     const store = new MemorySweepStore();
     const hub = new EventHub(store, { blockMs: 100 });
-    const cache = new TrialCache(store, hub, { maxSweeps: 2 });
+    const cache = new TrialCache(hub, { maxSweeps: 2 });
     for (const id of ["a", "b", "c"]) {
       await store.createSweep(fixtureSpec(id, 5, 2), { id, budget: 5 });
       await cache.snapshot(id);
@@ -68,7 +68,7 @@ describe("TrialCache", () => {
     const store = new MemorySweepStore();
     const sweep = await createFixtureSweep(store, { id: "lb", trials: 60, running: 3, waiting: 2, seed: 4 });
     const hub = new EventHub(store, { blockMs: 100 });
-    const cache = new TrialCache(store, hub);
+    const cache = new TrialCache(hub);
     const queries = [
       { sort: "rank", dir: "asc", offset: 0, limit: 10 },
       { sort: "rank", dir: "asc", offset: 20, limit: 15, states: ["pruned", "complete"] },

@@ -1,20 +1,13 @@
-import { TRIAL_STATES, type StoredEvent, type TrialRecord, type TrialState } from "@hyperq/protocol";
-import type { SweepRecord, SweepStore } from "@hyperq/store";
+import { TRIAL_STATES, type TrialRecord, type TrialState } from "@hyperq/protocol";
+import type { SweepRecord, SweepView, TrialSnapshot } from "@hyperq/store";
 import type { EventHub } from "./event-hub.ts";
 import { rankMap, sortTrials, type SortDir, type SortKey } from "./ranking.ts";
+
+export type { TrialSnapshot } from "@hyperq/store";
 
 export interface TrialCacheOptions {
   /** Sweeps kept in memory at once (least recently used goes first). @defaultValue 4 */
   maxSweeps?: number;
-  /** Above this many changed trials, reload the whole sweep instead of trial by trial. @defaultValue 1000 */
-  reloadAbove?: number;
-}
-
-/** A consistent snapshot of one sweep's trials. `version` changes whenever a trial does. */
-export interface TrialSnapshot {
-  version: number;
-  /** Every trial, in number order. Do not mutate. */
-  trials: readonly TrialRecord[];
 }
 
 /** A page of a sweep's trials, as `GET /api/sweeps/:id/trials` asks for it. */
@@ -40,64 +33,40 @@ export interface LeaderboardPage {
   rows: (TrialRecord & { rank: number | null })[];
 }
 
-interface Entry {
-  trials: Map<number, TrialRecord>;
-  ordered: TrialRecord[] | undefined;
-  dirty: Set<number>;
-  needsReload: boolean;
-  refreshing: Promise<void> | undefined;
+interface Memo {
   version: number;
-  lastUsed: number;
-  memo: Map<string, { version: number; builtAt: number; buildMs: number; value: unknown }>;
+  builtAt: number;
+  buildMs: number;
+  value: unknown;
 }
 
 /**
  * Every trial of the few sweeps people are looking at, kept in the dashboard's memory so sorting by
  * any column or filtering by any state over 10,000 trials costs a sort in memory, not 10,000 Redis
- * reads. Events mark single trials stale; the next read refetches just those (`getTrial`), so a live
- * sweep costs one small read per changed trial, not a reload per event.
+ * reads. The trials are the hub's `SweepView` (events mark single trials stale; the next read
+ * refetches just those); this adds the views derived from them (sorted pages, charts), built once
+ * per version.
  */
 export class TrialCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxSweeps: number;
-  private readonly reloadAbove: number;
-  private unsubscribe: (() => void) | undefined;
+  private readonly view: SweepView;
+  /** Per sweep, derived values by key. */
+  private readonly memos = new Map<string, Map<string, Memo>>();
 
   constructor(
-    private readonly store: SweepStore,
     private readonly hub: EventHub,
     opts: TrialCacheOptions = {},
   ) {
-    this.maxSweeps = opts.maxSweeps ?? 4;
-    this.reloadAbove = opts.reloadAbove ?? 1000;
+    this.view = hub.view;
+    this.view.maxSweeps = opts.maxSweeps ?? 4;
   }
 
   /** The sweep's trials, fresh as of the last event the hub delivered. */
   async snapshot(sweepId: string): Promise<TrialSnapshot> {
-    this.unsubscribe ??= this.hub.subscribe(
-      (events) => this.onEvents(events),
-      () => {
-        for (const e of this.entries.values()) e.needsReload = true;
-      },
-    );
     await this.hub.ready();
-    let e = this.entries.get(sweepId);
-    if (!e) {
-      e = { trials: new Map(), ordered: undefined, dirty: new Set(), needsReload: true, refreshing: undefined, version: 0, lastUsed: 0, memo: new Map() };
-      this.entries.set(sweepId, e);
-      this.evict(sweepId);
-    }
-    e.lastUsed = Date.now();
-    // Under a steady stream, changes may land during each refresh: catch up a few times, then
-    // answer (at most milliseconds stale) rather than chase the stream.
-    for (let round = 0; round < 3 && (e.needsReload || e.dirty.size > 0 || e.refreshing); round++) {
-      e.refreshing ??= this.refresh(sweepId, e).finally(() => {
-        if (e) e.refreshing = undefined;
-      });
-      await e.refreshing;
-    }
-    e.ordered ??= [...e.trials.values()].sort((a, b) => a.number - b.number);
-    return { version: e.version, trials: e.ordered };
+    const snap = await this.view.snapshot(sweepId);
+    // Derived values of sweeps the view let go of go too.
+    for (const id of this.memos.keys()) if (this.view.peek(id) === undefined) this.memos.delete(id);
+    return snap;
   }
 
   /**
@@ -117,36 +86,27 @@ export class TrialCache {
     build: (s: TrialSnapshot) => T,
     opts: { maxStaleMs?: number; costFactor?: number } = {},
   ): Promise<{ value: T; stale: boolean }> {
-    const early = this.entries.get(sweepId);
-    const recent = early?.memo.get(key);
-    if (early && recent && !early.needsReload) {
+    const recent = this.memos.get(sweepId)?.get(key);
+    const held = recent ? this.view.peek(sweepId) : undefined;
+    if (held && recent && held.loaded) {
       const window = Math.min(opts.maxStaleMs ?? 0, (opts.costFactor ?? 20) * recent.buildMs);
-      if (Date.now() - recent.builtAt < window) {
-        early.lastUsed = Date.now();
-        return { value: recent.value as T, stale: recent.version !== early.version || early.dirty.size > 0 };
-      }
+      if (Date.now() - recent.builtAt < window) return { value: recent.value as T, stale: recent.version !== held.version || held.changed };
     }
     const s = await this.snapshot(sweepId);
-    const e = this.entries.get(sweepId);
-    const hit = e?.memo.get(key);
+    const hit = this.memos.get(sweepId)?.get(key);
     if (hit && hit.version === s.version) return { value: hit.value as T, stale: false };
     const t0 = performance.now();
     const value = build(s);
-    if (e && e.version === s.version) {
-      // Bounded: a handful of sort orders and charts per sweep.
-      if (e.memo.size > 64) e.memo.clear();
-      e.memo.set(key, { version: s.version, builtAt: Date.now(), buildMs: performance.now() - t0, value });
-    }
+    this.remember(sweepId, key, s, { builtAt: Date.now(), buildMs: performance.now() - t0, value });
     return { value, stale: false };
   }
 
   /** Within a `derive` build: a value of that same snapshot, computed once per version (e.g. ranks). */
   memoOf<T>(sweepId: string, snap: TrialSnapshot, key: string, build: () => T): T {
-    const e = this.entries.get(sweepId);
-    const hit = e?.memo.get(key);
+    const hit = this.memos.get(sweepId)?.get(key);
     if (hit && hit.version === snap.version) return hit.value as T;
     const value = build();
-    if (e && e.version === snap.version) e.memo.set(key, { version: snap.version, builtAt: Date.now(), buildMs: 0, value });
+    this.remember(sweepId, key, snap, { builtAt: Date.now(), buildMs: 0, value });
     return value;
   }
 
@@ -165,7 +125,7 @@ export class TrialCache {
     const total = wanted.reduce((n, x) => n + s.counts[x], 0);
     const withinRanked = offset + limit <= rankedTotal || rankedTotal === total;
     if (sort === "rank" && dir === "asc" && rankedStates.length > 0 && withinRanked && !this.isWarm(s.id)) {
-      const page = await this.store.leaderboard(s.id, { offset, limit, states: rankedStates });
+      const page = await this.hub.store.leaderboard(s.id, { offset, limit, states: rankedStates });
       const before = rankedStates[0] === "pruned" ? s.counts.complete : 0;
       return {
         total: rankedTotal === total ? page.total : total,
@@ -202,58 +162,25 @@ export class TrialCache {
 
   /** Whether the sweep's trials are in memory (loaded, not waiting for a reload). */
   isWarm(sweepId: string): boolean {
-    const e = this.entries.get(sweepId);
-    return e !== undefined && !e.needsReload;
+    return this.view.isWarm(sweepId);
   }
 
   /** Sweeps held in memory (for /api/health). */
   get size(): number {
-    return this.entries.size;
+    return this.view.size;
   }
 
   close(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.entries.clear();
+    this.memos.clear();
   }
 
-  private onEvents(events: readonly StoredEvent[]): void {
-    for (const ev of events) {
-      if (!("trial" in ev)) continue;
-      const e = this.entries.get(ev.sweepId);
-      if (e && !e.needsReload) e.dirty.add(ev.trial);
-    }
-  }
-
-  private async refresh(sweepId: string, e: Entry): Promise<void> {
-    if (e.needsReload || e.dirty.size > this.reloadAbove) {
-      e.needsReload = false;
-      e.dirty.clear();
-      const all = await this.store.listTrials(sweepId);
-      e.trials = new Map(all.map((t) => [t.number, t]));
-      e.ordered = all;
-    } else {
-      const numbers = [...e.dirty];
-      e.dirty.clear();
-      const fresh = await Promise.all(numbers.map((n) => this.store.getTrial(sweepId, n)));
-      let added = false;
-      for (const t of fresh) {
-        if (!t) continue;
-        if (!e.trials.has(t.number)) added = true;
-        e.trials.set(t.number, t);
-      }
-      // Same trials, new records: a copy in the same order (no sort); new trials: sort again.
-      e.ordered = !added && e.ordered ? e.ordered.map((t) => e.trials.get(t.number) ?? t) : undefined;
-    }
-    e.version++;
-  }
-
-  private evict(keep: string): void {
-    while (this.entries.size > this.maxSweeps) {
-      let oldest: [string, number] | undefined;
-      for (const [id, e] of this.entries) if (id !== keep && (!oldest || e.lastUsed < oldest[1])) oldest = [id, e.lastUsed];
-      if (!oldest) return;
-      this.entries.delete(oldest[0]);
-    }
+  /** Keeps a value built from `snap` if that is still the sweep's current version. */
+  private remember(sweepId: string, key: string, snap: TrialSnapshot, m: Omit<Memo, "version">): void {
+    if (this.view.peek(sweepId)?.version !== snap.version) return;
+    let memo = this.memos.get(sweepId);
+    if (!memo) this.memos.set(sweepId, (memo = new Map()));
+    // Bounded: a handful of sort orders and charts per sweep.
+    if (memo.size > 64) memo.clear();
+    memo.set(key, { version: snap.version, ...m });
   }
 }

@@ -17,7 +17,8 @@ const bull = bullPrefix(prefix);
 const redis = connectRedis(url);
 const store = new RedisSweepStore(redis, { keyPrefix: prefix });
 const queue = new Queue<unknown>(TRIALS_QUEUE, { connection: connectRedis(url), prefix: bull });
-const jobKey = (id: string) => `${bull}:${TRIALS_QUEUE}:${id}`;
+/** BullMQ's own key layout: a job's hash. */
+const jobKey = (id: string) => queue.toKey(id);
 let worker: WorkerProcess | undefined;
 
 /** Job id → what its failure reason must say after "malformed payload: ". */
@@ -57,7 +58,7 @@ afterAll(async () => {
 describe("a worker given malformed jobs", () => {
   it("fails each once with the field named, logs it once with its id, and keeps serving trials", async () => {
     const ids = Object.keys(BAD);
-    await waitFor("every malformed job to fail", async () => (await redis.zcard(`${bull}:${TRIALS_QUEUE}:failed`)) === ids.length, 180_000);
+    await waitFor("every malformed job to fail", async () => (await redis.zcard(queue.toKey("failed"))) === ids.length, 180_000);
     for (const id of ids) {
       const [reason, attempts, stalls] = await redis.hmget(jobKey(id), "failedReason", "atm", "stc");
       expect(reason, id).toMatch(/^malformed payload: /);
@@ -76,7 +77,7 @@ describe("a worker given malformed jobs", () => {
       return t && ["complete", "failed", "pruned"].includes(t.state) ? t : undefined;
     }, 180_000);
     expect(done.state).toBe("complete");
-    expect(await redis.zcard(`${bull}:${TRIALS_QUEUE}:failed`)).toBe(ids.length);
+    expect(await redis.zcard(queue.toKey("failed"))).toBe(ids.length);
 
     await worker!.stop();
     const logs = worker!.logs();

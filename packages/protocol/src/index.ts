@@ -83,9 +83,7 @@ export {
   trialJobId,
   parseTrialJobId,
   bullPrefix,
-  redisKeys,
 } from "./keys.ts";
-export type { RedisKeys } from "./keys.ts";
 export { silentLogger, createLogger, LOG_LEVELS, LOG_LINE_KEYS } from "./log.ts";
 export { configSchema, trialProcessConfigSchema, trialProcessEnv } from "./config.ts";
 export type { Config, TrialProcessConfig } from "./config.ts";

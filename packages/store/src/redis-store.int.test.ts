@@ -1,26 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { cancelScenario, specFixture, sweepStoreContract } from "./contract.ts";
+import { cancelScenario, metricsFixture, specFixture, sweepStoreContract } from "./contract.ts";
+import { redisKeys } from "./keys.ts";
 import { MemorySweepStore } from "./memory-store.ts";
-import { RedisSweepStore, connectRedis } from "./redis-store.ts";
-
-const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function openRedisStore() {
-  const redis = connectRedis(url);
-  const prefix = `hqtest:${randomUUID().slice(0, 8)}`;
-  const store = new RedisSweepStore(redis, { keyPrefix: prefix });
-  return {
-    store,
-    redis,
-    cleanup: async () => {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await store.close();
-      redis.disconnect();
-    },
-  };
-}
+import { openRedisStore } from "./redis-test-store.ts";
 
 sweepStoreContract("redis", openRedisStore);
 
@@ -51,6 +33,36 @@ describe("RedisSweepStore cancel", () => {
       expect(sent.filter((c) => c === "evalsha")).toHaveLength(1);
       expect(sent.filter((c) => c !== "evalsha" && c !== "eval")).toEqual([]);
       expect((await store.trialsInState("s", ["waiting"])).length).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe("RedisSweepStore key layout", () => {
+  it("writes a sweep's keys where redisKeys names them, and deleting the sweep removes them all", async () => {
+    const { store, redis, prefix, cleanup } = await openRedisStore();
+    const k = redisKeys(prefix);
+    const epoch = (e: number, valLoss: number) => ({ epoch: e, trainLoss: valLoss, valLoss, learningRate: 1e-3, durationMs: 5 });
+    try {
+      await store.createSweep(specFixture(), { id: "gone", budget: 2 });
+      await store.createTrial("gone", 0, {}, 0);
+      await store.createTrial("gone", 1, {}, 1);
+      await store.claimTrial("gone", 0, { workerId: "w", token: "a" });
+      await store.reportEpoch("gone", 0, "a", epoch(1, 0.5));
+      await store.completeTrial("gone", 0, "a", metricsFixture(0.5));
+      await store.claimTrial("gone", 1, { workerId: "w", token: "b" });
+      await store.reportEpoch("gone", 1, "b", epoch(1, 0.9));
+      await store.decideTrial("gone", 1, 1, { prune: true, reason: "median" });
+      await store.pruneTrial("gone", 1, "b", "stopped");
+      expect(await redis.zrange(k.leaderboard("gone"), 0, -1)).toEqual(["0"]);
+      expect(await redis.zrange(k.prunedBoard("gone"), 0, -1)).toEqual(["1"]);
+      expect(Number(await redis.hget(k.rung("gone", 1), "1"))).toBe(0.9);
+      expect(await redis.exists(k.trial("gone", 1), k.epochs("gone", 1), k.sweep("gone"), k.trialIndex("gone"))).toBe(4);
+
+      await store.setSweepState("gone", "complete");
+      expect(await store.deleteSweep("gone")).toMatchObject({ ok: true, trials: 2 });
+      expect((await redis.keys(`${prefix}:*`)).filter((key) => key.includes("gone"))).toEqual([]);
     } finally {
       await cleanup();
     }

@@ -1,12 +1,9 @@
-import { readFileSync, readdirSync } from "node:fs";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   DEFAULT_KEY_PREFIX,
-  redisKeys,
   type EpochReport,
   type HyperqEvent,
   type ParamAssignment,
-  type RedisKeys,
   type StoredEvent,
   type SweepSpec,
   type SweepState,
@@ -16,6 +13,9 @@ import {
 } from "@hyperq/protocol";
 import { CHECKPOINT_TTL_MS, DEFAULT_KEEP_MODELS } from "./models.ts";
 import { decodeSweep, decodeTrial } from "./codec.ts";
+import { redisKeys, type RedisKeys } from "./keys.ts";
+import { luaScripts, type LuaScripts } from "./scripts.ts";
+import { ScriptCode, reasonOf } from "./script-codes.ts";
 import type {
   ClaimResult,
   DeleteSweepResult,
@@ -41,21 +41,6 @@ export interface RedisSweepStoreOptions {
   maxEvents?: number;
 }
 
-type LuaCommand = (keys: string[], args: (string | number)[]) => Promise<number>;
-
-/** Loads `lua/<name>-<numKeys>.lua` once per process. */
-function loadScripts(): Map<string, { numberOfKeys: number; lua: string }> {
-  const dir = new URL("./lua/", import.meta.url);
-  const out = new Map<string, { numberOfKeys: number; lua: string }>();
-  for (const file of readdirSync(dir)) {
-    const m = /^(.+)-(\d+)\.lua$/.exec(file);
-    if (!m?.[1] || !m[2]) continue;
-    out.set(m[1], { numberOfKeys: Number(m[2]), lua: readFileSync(new URL(file, dir), "utf8") });
-  }
-  return out;
-}
-let scripts: ReturnType<typeof loadScripts> | undefined;
-
 /** Opens an ioredis connection for HyperQ (URL with password/TLS supported: `rediss://:pw@host:6380`). */
 export function connectRedis(url: string, opts: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...opts });
@@ -66,7 +51,7 @@ export class RedisSweepStore implements SweepStore {
   readonly keys: RedisKeys;
   readonly prefix: string;
   private readonly maxEvents: number;
-  private readonly cmd: Record<string, LuaCommand> = {};
+  private readonly lua: LuaScripts;
   private blockingClient: Redis | undefined;
 
   constructor(
@@ -76,20 +61,7 @@ export class RedisSweepStore implements SweepStore {
     this.prefix = opts.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.keys = redisKeys(this.prefix);
     this.maxEvents = opts.maxEvents ?? 100_000;
-    scripts ??= loadScripts();
-    for (const [name, { numberOfKeys, lua }] of scripts) {
-      const cmdName = `hq_${name.replace(/-/g, "_")}`;
-      if (!(cmdName in redis)) redis.defineCommand(cmdName, { numberOfKeys, lua });
-      const fn = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<number>>)[cmdName];
-      if (!fn) throw new Error(`Lua command ${cmdName} was not defined`);
-      this.cmd[name] = (keys, args) => fn.call(redis, ...keys, ...args);
-    }
-  }
-
-  private run(name: string, keys: string[], args: (string | number)[]): Promise<number> {
-    const c = this.cmd[name];
-    if (!c) throw new Error(`no Lua script named ${name}`);
-    return c(keys, args);
+    this.lua = luaScripts(redis);
   }
 
   async createSweep(spec: SweepSpec, opts: { id: string; budget: number; now?: number; warmStart?: WarmStart }): Promise<SweepRecord> {
@@ -123,8 +95,8 @@ export class RedisSweepStore implements SweepStore {
     const k = this.keys;
     const extended = { type: "sweep.extended", sweepId: id, at: now, budget };
     const reopened: HyperqEvent = { type: "sweep.state", sweepId: id, at: now, state: "running" };
-    const r = await this.run("extend-sweep", [k.sweep(id), k.active, k.events], [budget, JSON.stringify(extended), JSON.stringify(reopened), this.maxEvents, id]);
-    if (r < 0) return { ok: false, reason: r === -1 ? "missing" : r === -2 ? "cancelled" : r === -3 ? "below-created" : "nothing-to-run" };
+    const r = await this.lua.extendSweep([k.sweep(id), k.active, k.events], [budget, JSON.stringify(extended), JSON.stringify(reopened), this.maxEvents, id]);
+    if (r < 0) return { ok: false, reason: reasonOf("extend-sweep", r, ["missing", "cancelled", "below-created", "nothing-to-run"]) };
     const record = await this.getSweep(id);
     if (!record) return { ok: false, reason: "missing" };
     return { ok: true, record, reopened: r === 2 };
@@ -155,19 +127,17 @@ export class RedisSweepStore implements SweepStore {
     const k = this.keys;
     const event: HyperqEvent = { type: "sweep.state", sweepId: id, at: now, state };
     // One transition: a cancel also fails every waiting trial, with its events, in the same script.
-    const r = await this.run(
-      "set-sweep-state",
+    const r = await this.lua.setSweepState(
       [k.sweep(id), k.active, k.events, k.trialIndex(id)],
       [state, now, JSON.stringify(event), this.maxEvents, id, k.trialKeyPrefix(id)],
     );
-    return r === 1;
+    return r === ScriptCode.Ok;
   }
 
   async createTrial(sweepId: string, number: number, params: ParamAssignment, seed: number, now = Date.now()): Promise<TrialRecord> {
     const k = this.keys;
     const event: HyperqEvent = { type: "trial.created", sweepId, trial: number, at: now };
-    await this.run(
-      "create-trial",
+    await this.lua.createTrial(
       [k.trial(sweepId, number), k.sweep(sweepId), k.trialIndex(sweepId), k.events],
       [number, JSON.stringify(params), seed, now, JSON.stringify(event), this.maxEvents],
     );
@@ -208,14 +178,11 @@ export class RedisSweepStore implements SweepStore {
 
   async claimTrial(sweepId: string, number: number, owner: TrialOwner, now = Date.now()): Promise<ClaimResult> {
     const k = this.keys;
-    const r = await this.run(
-      "claim-trial",
+    const r = await this.lua.claimTrial(
       [k.trial(sweepId, number), k.sweep(sweepId), k.events],
       [owner.token, owner.workerId, now, sweepId, number, this.maxEvents],
     );
-    if (r === -1) return { ok: false, reason: "missing" };
-    if (r === -2) return { ok: false, reason: "finished" };
-    if (r === -3) return { ok: false, reason: "cancelled" };
+    if (r < 1) return { ok: false, reason: reasonOf("claim-trial", r, ["missing", "finished", "cancelled"]) };
     const record = await this.getTrial(sweepId, number);
     if (!record) return { ok: false, reason: "missing" };
     return { ok: true, attempt: r, record };
@@ -224,13 +191,12 @@ export class RedisSweepStore implements SweepStore {
   async reportEpoch(sweepId: string, number: number, token: string, report: EpochReport, now = Date.now()): Promise<EpochDecision> {
     const k = this.keys;
     const event: HyperqEvent = { type: "trial.epoch", sweepId, trial: number, at: now, report };
-    const r = await this.run(
-      "report-epoch",
-      [k.trial(sweepId, number), k.epochs(sweepId, number), k.sweep(sweepId), this.rungKey(sweepId, report.epoch), k.events],
+    const r = await this.lua.reportEpoch(
+      [k.trial(sweepId, number), k.epochs(sweepId, number), k.sweep(sweepId), k.rung(sweepId, report.epoch), k.events],
       [token, JSON.stringify(report), report.epoch, Number.isFinite(report.valLoss) ? report.valLoss : "", JSON.stringify(event), this.maxEvents, number],
     );
-    if (r === 0) return { decision: "continue" };
-    return { decision: "stop", reason: r === 1 ? "pruned" : r === 2 ? "cancelled" : "lost" };
+    if (r === ScriptCode.Ok) return { decision: "continue" };
+    return { decision: "stop", reason: reasonOf("report-epoch", r, ["pruned", "cancelled", "lost"]) };
   }
 
   private async finish(
@@ -240,11 +206,10 @@ export class RedisSweepStore implements SweepStore {
     token: string | null,
     now: number,
     extra: { metrics?: TrialMetrics; reason?: string },
-  ): Promise<number> {
+  ): Promise<boolean> {
     const k = this.keys;
-    const r = await this.run(
-      "finish-trial",
-      [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), `${k.leaderboard(sweepId)}:pruned`, k.events, k.active],
+    const r = await this.lua.finishTrial(
+      [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), k.prunedBoard(sweepId), k.events, k.active],
       [
         state,
         token ?? "",
@@ -258,30 +223,31 @@ export class RedisSweepStore implements SweepStore {
       ],
     );
     // A finished trial needs no checkpoint, whoever finished it (its worker, or the coordinator).
-    if (r === 1) await this.redis.del(k.checkpoint(sweepId, number));
-    return r;
+    const done = r === ScriptCode.Ok;
+    if (done) await this.redis.del(k.checkpoint(sweepId, number));
+    return done;
   }
 
   async completeTrial(sweepId: string, number: number, token: string, metrics: TrialMetrics, now = Date.now()): Promise<boolean> {
     if (!Number.isFinite(metrics.valLoss)) throw new Error(`completeTrial needs a finite valLoss, got ${metrics.valLoss}; fail the trial instead`);
-    return (await this.finish(sweepId, number, "complete", token, now, { metrics })) === 1;
+    return this.finish(sweepId, number, "complete", token, now, { metrics });
   }
 
   async failTrial(sweepId: string, number: number, token: string | null, reason: string, now = Date.now()): Promise<boolean> {
-    return (await this.finish(sweepId, number, "failed", token, now, { reason })) === 1;
+    return this.finish(sweepId, number, "failed", token, now, { reason });
   }
 
   async releaseTrial(sweepId: string, number: number, token: string): Promise<boolean> {
-    return (await this.run("release-trial", [this.keys.trial(sweepId, number), this.keys.sweep(sweepId)], [token])) === 1;
+    return (await this.lua.releaseTrial([this.keys.trial(sweepId, number), this.keys.sweep(sweepId)], [token])) === ScriptCode.Ok;
   }
 
   async pruneTrial(sweepId: string, number: number, token: string, reason: string, now = Date.now()): Promise<boolean> {
-    return (await this.finish(sweepId, number, "pruned", token, now, { reason })) === 1;
+    return this.finish(sweepId, number, "pruned", token, now, { reason });
   }
 
   async decideTrial(sweepId: string, number: number, epoch: number, decision: { prune: boolean; reason?: string }): Promise<boolean> {
-    const args = [epoch, decision.prune ? "1" : "0", decision.reason ?? "pruned"];
-    return (await this.run("decide-trial", [this.keys.trial(sweepId, number)], args)) === 1;
+    const args: [number, "1" | "0", string] = [epoch, decision.prune ? "1" : "0", decision.reason ?? "pruned"];
+    return (await this.lua.decideTrial([this.keys.trial(sweepId, number)], args)) === ScriptCode.Ok;
   }
 
   async trialDecision(sweepId: string, number: number): Promise<{ epoch: number; prune?: string }> {
@@ -293,7 +259,7 @@ export class RedisSweepStore implements SweepStore {
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.max(0, query.limit ?? 50);
     const states = query.states ?? ["complete", "pruned"];
-    const zsets = states.map((s) => (s === "complete" ? this.keys.leaderboard(sweepId) : `${this.keys.leaderboard(sweepId)}:pruned`));
+    const zsets = states.map((s) => (s === "complete" ? this.keys.leaderboard(sweepId) : this.keys.prunedBoard(sweepId)));
     const sizes = await Promise.all(zsets.map((z) => this.redis.zcard(z)));
     const total = sizes.reduce((a, b) => a + b, 0);
     const numbers: number[] = [];
@@ -349,14 +315,9 @@ export class RedisSweepStore implements SweepStore {
     return r[0]?.[0] ?? "0-0";
   }
 
-  /** One epoch's rung: a hash trial → best val loss up to that epoch (one field per report). */
-  private rungKey(sweepId: string, epoch: number): string {
-    return `${this.keys.rungs(sweepId)}:${epoch}`;
-  }
-
   /** Per epoch, each trial's best validation loss up to that epoch (for pruners). */
   async rung(sweepId: string, epoch: number): Promise<Map<number, number>> {
-    const raw = await this.redis.hgetall(this.rungKey(sweepId, epoch));
+    const raw = await this.redis.hgetall(this.keys.rung(sweepId, epoch));
     return new Map(Object.entries(raw).map(([k, v]) => [Number(k), Number(v)]));
   }
 
@@ -373,15 +334,29 @@ export class RedisSweepStore implements SweepStore {
     if (k.epochs(id, 0) !== `${trialPrefix}0:epochs` || k.checkpoint(id, 0) !== `${trialPrefix}0:checkpoint`) {
       throw new Error("delete-sweep.lua assumes `<trial key>:epochs` and `<trial key>:checkpoint`");
     }
-    const r = (await this.run(
-      "delete-sweep",
-      [k.sweep(id), k.sweeps, k.active, k.trialIndex(id), k.leaderboard(id), k.lease(id), k.blob(hash ?? ""), k.blobRefs(hash ?? ""), k.observations(id), k.models(id), k.modelData(id)],
+    const [code, second, third] = await this.lua.deleteSweep(
+      [
+        k.sweep(id),
+        k.sweeps,
+        k.active,
+        k.trialIndex(id),
+        k.leaderboard(id),
+        k.lease(id),
+        k.blob(hash ?? ""),
+        k.blobRefs(hash ?? ""),
+        k.observations(id),
+        k.models(id),
+        k.modelData(id),
+        k.prunedBoard(id),
+      ],
       [id, trialPrefix, `${k.rungs(id)}:`, sweep.spec.epochs, hash === undefined ? 0 : 1],
-    )) as unknown as (number | string)[];
-    const [code, second, third] = r;
-    if (code === -1) return { ok: false, reason: "missing" };
-    if (code === -2) return { ok: false, reason: "active", state: String(second) as SweepState };
-    if (code === -3) return { ok: false, reason: "running-trials", running: Number(second) };
+    );
+    if (Number(code) < 0) {
+      const reason = reasonOf("delete-sweep", code, ["missing", "active", "running-trials"]);
+      if (reason === "missing") return { ok: false, reason };
+      if (reason === "active") return { ok: false, reason, state: String(second) as SweepState };
+      return { ok: false, reason, running: Number(second) };
+    }
     const out: DeleteSweepResult = { ok: true, trials: Number(code), events };
     if (hash !== undefined) out.blob = second === 1 ? { hash, removed: true } : { hash, removed: false, sharedWith: Number(third) };
     return out;
@@ -404,14 +379,13 @@ export class RedisSweepStore implements SweepStore {
 
   async putModel(sweepId: string, number: number, token: string, model: StoredModel): Promise<PutModelResult> {
     const k = this.keys;
-    const c = this.cmd["put-model"] as unknown as (keys: string[], args: (string | number | Buffer)[]) => Promise<number[]>;
     const weights = Buffer.from(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength);
-    const r = await c(
+    const r = await this.lua.putModel(
       [k.trial(sweepId, number), k.sweep(sweepId), k.leaderboard(sweepId), k.models(sweepId), k.modelData(sweepId)],
       [number, token, JSON.stringify(model.manifest), weights, DEFAULT_KEEP_MODELS],
     );
-    if (r[0] === 1) return { kept: true, evicted: r.slice(1).map(Number) };
-    return { kept: false, reason: r[0] === 0 ? "not-in-top" : "refused" };
+    if (r[0] === ScriptCode.Ok) return { kept: true, evicted: r.slice(1).map(Number) };
+    return { kept: false, reason: reasonOf("put-model", r[0], ["not-in-top", "refused"]) };
   }
 
   async getModel(sweepId: string, number: number): Promise<StoredModel | undefined> {
@@ -436,9 +410,8 @@ export class RedisSweepStore implements SweepStore {
   }
 
   async putCheckpoint(sweepId: string, number: number, token: string, state: Uint8Array): Promise<boolean> {
-    const c = this.cmd["put-checkpoint"] as unknown as (keys: string[], args: (string | number | Buffer)[]) => Promise<number>;
     const bytes = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
-    return (await c([this.keys.trial(sweepId, number), this.keys.checkpoint(sweepId, number)], [token, bytes, CHECKPOINT_TTL_MS])) === 1;
+    return (await this.lua.putCheckpoint([this.keys.trial(sweepId, number), this.keys.checkpoint(sweepId, number)], [token, bytes, CHECKPOINT_TTL_MS])) === ScriptCode.Ok;
   }
 
   async getCheckpoint(sweepId: string, number: number): Promise<Uint8Array | undefined> {
@@ -459,11 +432,11 @@ export class RedisSweepStore implements SweepStore {
   }
 
   async acquireLease(sweepId: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.run("acquire-lease", [this.keys.lease(sweepId)], [owner, ttlMs])) === 1;
+    return (await this.lua.acquireLease([this.keys.lease(sweepId)], [owner, ttlMs])) === ScriptCode.Ok;
   }
 
   async releaseLease(sweepId: string, owner: string): Promise<void> {
-    await this.run("release-lease", [this.keys.lease(sweepId)], [owner]);
+    await this.lua.releaseLease([this.keys.lease(sweepId)], [owner]);
   }
 
   async announceWorker(info: WorkerInfo): Promise<void> {

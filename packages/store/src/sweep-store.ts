@@ -198,7 +198,10 @@ export interface SweepStore {
 
   /** Appends an event (trial and sweep transitions add theirs atomically). */
   appendEvent(event: HyperqEvent): Promise<string>;
-  /** Events after `afterId` ("0" for all, "$" for new only), waiting up to `blockMs` when none. */
+  /**
+   * Events after `afterId` ("0" for all, "$" for new only), waiting up to `blockMs` when none.
+   * To follow the stream (and keep trials fresh from it), use a `SweepView` rather than a cursor of your own.
+   */
   readEvents(afterId: string, opts?: { blockMs?: number; count?: number }): Promise<StoredEvent[]>;
 
   /** The id of the newest event ("0-0" when none): read after it to get only new events. */

@@ -1,7 +1,7 @@
 import express, { type Router } from "express";
 import { z } from "zod";
 import { isFinishedTrialState, parseTrialJobId } from "@hyperq/protocol";
-import type { WorkerInfo } from "@hyperq/store";
+import { isWorkerAlive, type WorkerInfo } from "@hyperq/store";
 import { HttpError, parseOr400 } from "../http-error.ts";
 import { noQuerySchema } from "../schemas.ts";
 import type { RouteContext } from "./context.ts";
@@ -30,7 +30,7 @@ export function workersRouter(ctx: RouteContext, staleMs: number): Router {
         if (state !== undefined && isFinishedTrialState(state)) finished.add(jobId);
       }),
     );
-    res.json({ workers: workers.map((w: WorkerInfo) => ({ ...w, current: w.current.filter((j) => !finished.has(j)), alive: t - w.seenAt <= staleMs })) });
+    res.json({ workers: workers.map((w: WorkerInfo) => ({ ...w, current: w.current.filter((j) => !finished.has(j)), alive: isWorkerAlive(w, t, staleMs) })) });
   });
 
   r.post("/api/workers/:id/stop", requireToken, async (req, res) => {

@@ -6,20 +6,20 @@
   KEYS[4] kept models zset (trial → val loss)   KEYS[5] model data hash (`n:manifest`, `n:weights`)
   ARGV[1] trial number   ARGV[2] token of the attempt that completed it
   ARGV[3] manifest JSON   ARGV[4] weight bytes   ARGV[5] keepModels when the spec has none
-  Returns: { 1, evicted trial numbers... } kept; { 0 } not in the top (or keepModels 0);
-           { -1 } refused (missing, not complete, or not completed by this attempt).
+  Returns (ScriptCode first): { 1, evicted trial numbers... } kept; { -10 } not in the top (or keepModels 0);
+           { 0 } refused (missing, not complete, or not completed by this attempt).
 ]]
 local n = ARGV[1]
-if redis.call('HGET', KEYS[1], 'state') ~= 'complete' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then return { -1 } end
+if redis.call('HGET', KEYS[1], 'state') ~= 'complete' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then return { 0 } end
 local loss = redis.call('ZSCORE', KEYS[3], n)
-if not loss then return { -1 } end
+if not loss then return { 0 } end
 local keep = tonumber(ARGV[5])
 local spec = redis.call('HGET', KEYS[2], 'spec')
 if spec then
   local ok, decoded = pcall(cjson.decode, spec)
   if ok and type(decoded) == 'table' and type(decoded.keepModels) == 'number' then keep = decoded.keepModels end
 end
-if keep <= 0 then return { 0 } end
+if keep <= 0 then return { -10 } end
 redis.call('ZADD', KEYS[4], loss, n)
 local evicted = {}
 local over = redis.call('ZCARD', KEYS[4]) - keep
@@ -39,4 +39,4 @@ if redis.call('ZSCORE', KEYS[4], n) then
   return out
 end
 -- The new model was itself the worst: nothing else changed.
-return { 0 }
+return { -10 }
