@@ -10,6 +10,11 @@
  *   pnpm bench:search --scaling                         # time one GP suggestion at 100 and 1000 observations (6-d)
  *   pnpm bench:search --optuna                          # also run ../shared/bench/optuna_ref.py (same sitting)
  *   pnpm bench:search --json                            # JSON lines instead of a table
+ *   pnpm bench:search --noise 0.1,0.3 --functions hartmann6 --optuna   # noisy observations, sd 0.1 and 0.3
+ *   pnpm bench:search --noise 10%,30% --functions lstm-shaped          # sd as a fraction of the function's range
+ *
+ * With `--noise`, each observation gets Gaussian noise and a run's regret is the TRUE value of the
+ * configuration the sampler recommends at the end (see `scripts/bench-search-noisy.ts`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,7 +23,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { searchSpaceSchema } from "../packages/protocol/src/index.ts";
 import type { ParamAssignment } from "../packages/protocol/src/index.ts";
-import { BENCH_FUNCTIONS, createSampler, runSampler, RandomSampler, hartmann6 } from "../packages/search/src/index.ts";
+import { BENCH_FUNCTIONS, createSampler, runSampler, RandomSampler, hartmann6, lstmShaped, parseNoise } from "../packages/search/src/index.ts";
+import { noisyBench } from "./bench-search-noisy.ts";
 import type { BenchObjective, TrialView } from "../packages/search/src/index.ts";
 
 interface Row {
@@ -43,12 +49,13 @@ const { values } = parseArgs({
     budget: { type: "string", default: "50" },
     seeds: { type: "string", default: "20" },
     samplers: { type: "string", default: "random,gp" },
-    functions: { type: "string", default: BENCH_FUNCTIONS.map((f) => f.name).join(",") },
+    functions: { type: "string", default: [...BENCH_FUNCTIONS, lstmShaped].map((f) => f.name).join(",") },
     pending: { type: "string", default: "1" },
     objective: { type: "string", multiple: true, default: [] },
     json: { type: "boolean", default: false },
     scaling: { type: "boolean", default: false },
     optuna: { type: "boolean", default: false },
+    noise: { type: "string" },
   },
 });
 
@@ -154,8 +161,8 @@ async function main(): Promise<void> {
   const wanted = (values.functions ?? "").split(",").filter(Boolean);
   const objectives: BenchObjective[] = [];
   for (const name of wanted) {
-    const f = BENCH_FUNCTIONS.find((x) => x.name === name);
-    if (!f) throw new Error(`unknown function "${name}"; known: ${BENCH_FUNCTIONS.map((x) => x.name).join(", ")}`);
+    const f = [...BENCH_FUNCTIONS, lstmShaped].find((x) => x.name === name);
+    if (!f) throw new Error(`unknown function "${name}"; known: ${[...BENCH_FUNCTIONS, lstmShaped].map((x) => x.name).join(", ")}`);
     objectives.push(f);
   }
   for (const file of values.objective ?? []) objectives.push(await loadObjective(file));
@@ -166,6 +173,12 @@ async function main(): Promise<void> {
     if (values.json) console.log(JSON.stringify(r));
     else console.error(`  ${r.function} ${r.sampler}: mean regret ${fmt(r.mean_regret)}`);
   };
+  if (values.noise !== undefined) {
+    const levels = values.noise.split(",").map(parseNoise);
+    noisyBench(objectives, { budget, seeds, pending, samplers: samplerNames, levels, optuna: values.optuna ?? false, emit: (r) => emit({ ...r, function: `${r.function} noise=${r.noise}` }) });
+    if (!values.json) printTable(rows);
+    return;
+  }
   for (const f of objectives) {
     for (const s of samplerNames) {
       const regrets: number[] = [];

@@ -15,7 +15,7 @@
  * for (const note of notes) events.push({ type: "sampler-note", message: note });
  * ```
  */
-export type { TrialView, AskRequest, AskResult, Sampler } from "./sampler.ts";
+export type { TrialView, AskRequest, AskResult, Sampler, RecommendRequest } from "./sampler.ts";
 export { createSampler } from "./create-sampler.ts";
 export { GridSampler, gridSize } from "./samplers/grid-sampler.ts";
 export { RandomSampler } from "./samplers/random-sampler.ts";
@@ -30,6 +30,12 @@ export { BENCH_FUNCTIONS, branin, hartmann6, rosenbrock4 } from "./bench/functio
 export type { BenchObjective } from "./bench/functions.ts";
 export { runSampler } from "./bench/run.ts";
 export type { RunOptions, RunResult } from "./bench/run.ts";
+export { lstmShaped } from "./bench/lstm-shaped.ts";
+export { parseNoise, formatNoise, functionRange, noiseSd, noiseDraw } from "./bench/noise.ts";
+export type { NoiseLevel } from "./bench/noise.ts";
+export { runNoisy } from "./bench/run-noisy.ts";
+export type { NoisyRunOptions, NoisyRunResult } from "./bench/run-noisy.ts";
+export { recommend, bestObserved } from "./recommend.ts";
 export type { Pruner, PruneRequest, PruneDecision } from "./pruners/pruner.ts";
 export { createPruner } from "./pruners/create-pruner.ts";
 export { NonePruner } from "./pruners/none-pruner.ts";
