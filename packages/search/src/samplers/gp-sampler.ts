@@ -44,13 +44,13 @@ export interface GpSamplerOptions extends GpOptions {
   minNoiseVar?: number;
   /** The fraction of the budget, at its end, that exploits the posterior mean when the model is noisy (see `noiseThreshold`). @defaultValue 0 */
   noisyExploitation?: number;
-  /** The model counts as noisy when its noise variance is at least this fraction of the signal variance. @defaultValue 0.01 */
+  /** The model counts as noisy (for `recommend` and `noisyExploitation`) when its noise variance is at least this fraction of the signal variance. @defaultValue 1e-3 */
   noiseThreshold?: number;
   /**
    * The hyperparameter fit also starts from σ² = this (standardized scale), besides σ² = 1e-3: the
    * likelihood of a noisy objective has a local optimum that explains the noise with short
    * lengthscales, which a fit from small noise alone stays in (Hartmann-6, noise sd 0.3: σ² 0.013
-   * from 1e-3 only, 0.24 with this start, the truth about 0.29). @defaultValue 0.1
+   * from 1e-3 only, 0.24 with this start, the truth about 0.29); 0 = no such start. @defaultValue 0.1
    */
   noisyStart?: number;
   /** Prior on the noise variance (standardized scale). @defaultValue `DEFAULT_NOISE_PRIOR` */
@@ -58,7 +58,8 @@ export interface GpSamplerOptions extends GpOptions {
   /**
    * The incumbent LogEI improves on: "observed" (the lowest observed value) or "posterior-mean"
    * (the lowest posterior mean over the observed points, the plug-in choice for noisy objectives:
-   * a lucky draw does not raise the bar). @defaultValue "posterior-mean"
+   * a lucky draw does not raise the bar). The latter measured worse, with noise too (see
+   * `docs/search-notes.md`). @defaultValue "observed"
    */
   incumbent?: "observed" | "posterior-mean";
   /** Normal prior on ln ℓ (unit-box inputs). @defaultValue mean ln 0.5, sd 1.5 (see `defaultLengthscalePrior`) */
@@ -377,7 +378,7 @@ export class GpSampler implements Sampler {
           ftol: 1e-7,
           ...(this.options.lengthscalePrior ? { lengthscalePrior: this.options.lengthscalePrior } : {}),
           noisePrior: this.options.noisePrior ?? DEFAULT_NOISE_PRIOR,
-          ...(!warm ? { noisyStart: this.options.noisyStart ?? 0.1 } : {}),
+          ...(!warm && (this.options.noisyStart ?? 0.1) > 0 ? { noisyStart: this.options.noisyStart ?? 0.1 } : {}),
         });
         lastFit = { hyper: fit.hyperparams };
         let score = fit.logPosterior;
@@ -403,7 +404,7 @@ export class GpSampler implements Sampler {
     }
     if (gp.jitter > 1e-6) notes.push(`gp: the kernel matrix needed jitter ${gp.jitter.toExponential(1)} to factor`);
     let best = Math.min(...rows.map((r) => r.z));
-    if ((this.options.incumbent ?? "posterior-mean") === "posterior-mean") best = Math.min(...rows.map((r) => gp.predict(r.x).mean));
+    if ((this.options.incumbent ?? "observed") === "posterior-mean") best = Math.min(...rows.map((r) => gp.predict(r.x).mean));
     const incumbents = rows
       .map((r, i) => ({ r, i }))
       .sort((a, b) => a.r.z - b.r.z || a.i - b.i)
@@ -447,8 +448,8 @@ export class GpSampler implements Sampler {
   }
 }
 
-/** Whether the fitted noise variance is at least `threshold` (default 1%) of the signal variance. */
-function isNoisy(h: GpHyperparams, threshold = 0.01): boolean {
+/** Whether the fitted noise variance is at least `threshold` (default 0.1%) of the signal variance. */
+function isNoisy(h: GpHyperparams, threshold = 1e-3): boolean {
   return h.noiseVar >= threshold * h.signalVar;
 }
 
