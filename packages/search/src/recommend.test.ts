@@ -30,7 +30,7 @@ describe("recommend", () => {
   });
 
   it("GP: a lucky draw far from the minimum is not the answer; the lowest posterior mean is", () => {
-    const trials = history(0.02);
+    const trials = history(0.1, 60);
     // A configuration far from the minimum whose one observation was a lucky draw, below every other value.
     trials.push({ number: trials.length, state: "complete", params: { x: 0.95, y: 0.05 }, value: -0.5 });
     expect(bestObserved(trials)?.params).toEqual({ x: 0.95, y: 0.05 });
