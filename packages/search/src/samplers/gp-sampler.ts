@@ -131,9 +131,8 @@ interface Model {
 /**
  * Bayesian optimization with a Gaussian process (in the spirit of scikit-optimize's `gp_minimize`
  * and Optuna's GPSampler):
- * - the first `initialTrials` (default max(5, 2 × searched parameters), at most a quarter of a
- *   budget above 20) trials of the sweep come
- *   from a seeded maximin Latin hypercube;
+ * - the first `initialTrials` (default max(5, 2 × searched parameters), but at most
+ *   max(5, ⌊budget / 4⌋)) trials of the sweep come from a seeded maximin Latin hypercube;
  * - then a Matérn-5/2 ARD GP on power-warped, standardized values with a pessimistic constant
  *   prior mean (the worst value seen; see `priorMean`), hyperparameters by MAP with L-BFGS-B (see
  *   `gp/regressor.ts`), LogEI maximized over the mixed space (`gp/optimize-acquisition.ts`);
@@ -246,8 +245,7 @@ export class GpSampler implements Sampler {
           const explore = every > 0 && (ordinal - nInit) % every === every - 1;
           // Trials outstanding once this one is asked (pending ones, this ask's suggestions, itself).
           const outstanding = pendingPts.length - suggestions.length + req.trialNumbers.length;
-          // A noisy model also exploits the last `noisyExploitation` of the budget: refining around
-          // the predicted minimum is what lowers the true value of the recommendation.
+          // With `noisyExploitation`, a noisy model also exploits the last part of the budget.
           const noisyTail = isNoisy(m.hyper, this.options.noiseThreshold) ? Math.floor((this.options.noisyExploitation ?? 0) * req.budget) : 0;
           const exploit = (this.options.finalExploitation ?? true) && number >= req.budget - outstanding - noisyTail;
           const acq: Acquisition = exploit
@@ -289,9 +287,11 @@ export class GpSampler implements Sampler {
   /**
    * The finished configuration with the lowest posterior mean of the GP fitted to every finished
    * trial (pending ones left out), so that with a noisy objective a configuration whose low value
-   * was a lucky draw, contradicted by its neighbours, is not the answer; with a deterministic
-   * objective the learned noise is tiny and this is the best observed. Undefined (so the caller
-   * takes the best observed) when the GP cannot be fitted.
+   * was a lucky draw, contradicted by its neighbours, is not the answer. Only when the fitted
+   * noise is at least `noiseThreshold` of the signal variance: otherwise (a deterministic
+   * objective fitted closely) undefined, and so is it when the GP cannot be fitted; the caller then
+   * takes the best observed. A deterministic objective the GP fits poorly (Rosenbrock-4's valley)
+   * reads as noisy, and there the lowest posterior mean can be worse than the best observed.
    */
   recommend(req: RecommendRequest): ParamAssignment | undefined {
     const tf = new SearchSpaceTransform(req.space);
