@@ -167,8 +167,6 @@ export interface FitOptions {
   lengthscalePrior?: LengthscalePrior;
   /** @defaultValue `DEFAULT_NOISE_PRIOR` */
   noisePrior?: NoisePrior;
-  /** ln σ² of the default start. @defaultValue ln 1e-3 */
-  defaultLogNoise?: number;
   /** Also start from the default point with σ² = this (a noisy explanation of the data). */
   noisyStart?: number;
 }
@@ -196,7 +194,7 @@ function thetaBounds(d: number, b: GpBounds): { lower: Float64Array; upper: Floa
 
 /**
  * MAP hyperparameters: L-BFGS-B on −(log p(y|θ) + log p(θ)) from a default start (ℓ = 0.5,
- * s² = 1, σ² = 1e-3), any given starts, and `randomRestarts` draws from the prior; the best wins.
+ * s² = 1, σ² = 1e-3), the same with σ² = `noisyStart` when given, any given starts, and `randomRestarts` draws from the prior; the best wins.
  * Throws when no start gives a finite posterior.
  */
 export function fitHyperparams(X: Float64Array, y: Float64Array, n: number, d: number, options: FitOptions = {}): FitResult {
@@ -206,7 +204,7 @@ export function fitHyperparams(X: Float64Array, y: Float64Array, n: number, d: n
   const def = new Float64Array(d + 2);
   def.fill(Math.log(0.5), 0, d);
   def[d] = 0;
-  def[d + 1] = options.defaultLogNoise ?? Math.log(1e-3);
+  def[d + 1] = Math.log(1e-3);
   if (options.defaultStart !== false || !options.starts?.length) starts.push(def);
   if (options.noisyStart !== undefined) {
     const t = Float64Array.from(def);
