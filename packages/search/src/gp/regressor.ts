@@ -194,7 +194,8 @@ function thetaBounds(d: number, b: GpBounds): { lower: Float64Array; upper: Floa
 
 /**
  * MAP hyperparameters: L-BFGS-B on −(log p(y|θ) + log p(θ)) from a default start (ℓ = 0.5,
- * s² = 1, σ² = 1e-3), the same with σ² = `noisyStart` when given, any given starts, and `randomRestarts` draws from the prior; the best wins.
+ * s² = 1, σ² = 1e-3), the same with σ² = `noisyStart` when given, any given starts, and
+ * `randomRestarts` draws from the prior; the best wins.
  * Throws when no start gives a finite posterior.
  */
 export function fitHyperparams(X: Float64Array, y: Float64Array, n: number, d: number, options: FitOptions = {}): FitResult {
