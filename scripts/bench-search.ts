@@ -11,6 +11,11 @@
  *   pnpm bench:search --optuna                          # also run ../shared/bench/optuna_ref.py (same sitting)
  *   pnpm bench:search --warm-start 20                   # also each sampler warm-started from a 20-trial run of itself (another seed)
  *   pnpm bench:search --json                            # JSON lines instead of a table
+ *   pnpm bench:search --noise 0.1,0.3 --functions hartmann6 --optuna   # noisy observations, sd 0.1 and 0.3
+ *   pnpm bench:search --noise 10%,30% --functions lstm-shaped          # sd as a fraction of the function's range
+ *
+ * With `--noise`, each observation gets Gaussian noise and a run's regret is the TRUE value of the
+ * configuration the sampler recommends at the end (see `scripts/bench-search-noisy.ts`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -21,8 +26,9 @@ import { searchSpaceSchema } from "../packages/protocol/src/index.ts";
 import type { ParamAssignment } from "../packages/protocol/src/index.ts";
 import { createSampler, RandomSampler } from "../packages/search/src/index.ts";
 import type { TrialView } from "../packages/search/src/index.ts";
-import { BENCH_FUNCTIONS, hartmann6, runSampler } from "../packages/search/src/bench/index.ts";
+import { BENCH_FUNCTIONS, hartmann6, lstmShaped, parseNoise, runSampler } from "../packages/search/src/bench/index.ts";
 import type { BenchObjective } from "../packages/search/src/bench/index.ts";
+import { noisyBench } from "./bench-search-noisy.ts";
 
 interface Row {
   function: string;
@@ -46,13 +52,14 @@ const { values } = parseArgs({
     budget: { type: "string", default: "50" },
     seeds: { type: "string", default: "20" },
     samplers: { type: "string", default: "random,gp" },
-    functions: { type: "string", default: BENCH_FUNCTIONS.map((f) => f.name).join(",") },
+    functions: { type: "string", default: [...BENCH_FUNCTIONS, lstmShaped].map((f) => f.name).join(",") },
     pending: { type: "string", default: "1" },
     objective: { type: "string", multiple: true, default: [] },
     json: { type: "boolean", default: false },
     scaling: { type: "boolean", default: false },
     optuna: { type: "boolean", default: false },
     "warm-start": { type: "string" },
+    noise: { type: "string" },
   },
 });
 
@@ -158,8 +165,8 @@ async function main(): Promise<void> {
   const wanted = (values.functions ?? "").split(",").filter(Boolean);
   const objectives: BenchObjective[] = [];
   for (const name of wanted) {
-    const f = BENCH_FUNCTIONS.find((x) => x.name === name);
-    if (!f) throw new Error(`unknown function "${name}"; known: ${BENCH_FUNCTIONS.map((x) => x.name).join(", ")}`);
+    const f = [...BENCH_FUNCTIONS, lstmShaped].find((x) => x.name === name);
+    if (!f) throw new Error(`unknown function "${name}"; known: ${[...BENCH_FUNCTIONS, lstmShaped].map((x) => x.name).join(", ")}`);
     objectives.push(f);
   }
   for (const file of values.objective ?? []) objectives.push(await loadObjective(file));
@@ -170,6 +177,12 @@ async function main(): Promise<void> {
     if (values.json) console.log(JSON.stringify(r));
     else console.error(`  ${r.function} ${r.sampler}: mean regret ${fmt(r.mean_regret)}`);
   };
+  if (values.noise !== undefined) {
+    const levels = values.noise.split(",").map(parseNoise);
+    noisyBench(objectives, { budget, seeds, pending, samplers: samplerNames, levels, optuna: values.optuna ?? false, emit: (r) => emit({ ...r, function: `${r.function} noise=${r.noise}` }) });
+    if (!values.json) printTable(rows);
+    return;
+  }
   const warmTrials = values["warm-start"] === undefined ? 0 : positiveInt("warm-start", values["warm-start"]);
   // Each sampler cold, then (with --warm-start n) warm-started from an n-trial run of itself with
   // another seed: its finished trials are observations; the regret counts the new trials only.

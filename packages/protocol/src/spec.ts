@@ -42,7 +42,7 @@ export const prunerSpecSchema = z.discriminatedUnion("kind", [
 export type PrunerSpec = z.output<typeof prunerSpecSchema>;
 
 export const gpOptionsSchema = z.strictObject({
-  /** Quasi-random points before the GP takes over. @defaultValue max(5, 2 × dimensions) */
+  /** Quasi-random points before the GP takes over. @defaultValue max(5, 2 × dimensions), at most max(5, budget / 4) */
   initialTrials: z.number().int().min(1).optional(),
   /**
    * The last trials of the budget — those no later suggestion can learn from, as many as run at

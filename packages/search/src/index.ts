@@ -15,7 +15,7 @@
  * for (const note of notes) events.push({ type: "sampler-note", message: note });
  * ```
  */
-export type { TrialView, Observation, AskRequest, AskResult, Sampler } from "./sampler.ts";
+export type { TrialView, Observation, AskRequest, AskResult, Sampler, RecommendRequest } from "./sampler.ts";
 export { createSampler } from "./create-sampler.ts";
 export { GridSampler, gridSize } from "./samplers/grid-sampler.ts";
 export { RandomSampler } from "./samplers/random-sampler.ts";
@@ -25,6 +25,7 @@ export type { GpSamplerOptions } from "./samplers/gp-sampler.ts";
 export { SearchSpaceTransform, configKey } from "./transform.ts";
 export type { EncodedParam, EncodedKind, MixedSpace, DiscreteColumn, OneHotGroup } from "./transform.ts";
 export { SearchSpaceError, NumericalError } from "./errors.ts";
+export { recommend, bestObserved } from "./recommend.ts";
 export type { Pruner, PruneRequest, PruneDecision } from "./pruners/pruner.ts";
 export { createPruner } from "./pruners/create-pruner.ts";
 export { NonePruner } from "./pruners/none-pruner.ts";

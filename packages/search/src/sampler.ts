@@ -54,8 +54,17 @@ export interface AskResult {
   notes: string[];
 }
 
+/** What a sampler's recommendation is computed from: the space, the history (observations included) and the sweep seed. */
+export type RecommendRequest = Pick<AskRequest, "space" | "trials" | "seed" | "observations">;
+
 /** A search strategy: a pure function of the request (no clock, no I/O, no hidden state). */
 export interface Sampler {
   readonly name: string;
   ask(req: AskRequest): AskResult;
+  /**
+   * The finished configuration the sampler would hand to a user as the answer, when it has a
+   * better notion than "the best value observed" (the GP: the lowest posterior mean, which
+   * discounts a lucky draw of a noisy objective). Absent: the best observed (`bestObserved`).
+   */
+  recommend?(req: RecommendRequest): ParamAssignment | undefined;
 }

@@ -11,3 +11,8 @@ export { BENCH_FUNCTIONS, branin, hartmann6, rosenbrock4 } from "./functions.ts"
 export type { BenchObjective } from "./functions.ts";
 export { runSampler } from "./run.ts";
 export type { RunOptions, RunResult } from "./run.ts";
+export { lstmShaped } from "./lstm-shaped.ts";
+export { parseNoise, formatNoise, functionRange, noiseSd, noiseDraw } from "./noise.ts";
+export type { NoiseLevel } from "./noise.ts";
+export { runNoisy } from "./run-noisy.ts";
+export type { NoisyRunOptions, NoisyRunResult } from "./run-noisy.ts";

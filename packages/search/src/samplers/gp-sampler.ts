@@ -1,10 +1,10 @@
 import type { GpOptions, ParamAssignment } from "@hyperq/protocol";
-import type { AskRequest, AskResult, Sampler, TrialView } from "../sampler.ts";
+import type { AskRequest, AskResult, RecommendRequest, Sampler, TrialView } from "../sampler.ts";
 import { configKey, SearchSpaceTransform } from "../transform.ts";
 import { createRng, STREAM, type Rng } from "../rng.ts";
 import { latinHypercube, ScrambledHalton } from "../qmc.ts";
 import { fitOutputWarp } from "../gp/warping.ts";
-import { DEFAULT_GP_BOUNDS, fitHyperparams, GaussianProcess, hyperparamsToTheta, type GpHyperparams, type LengthscalePrior } from "../gp/regressor.ts";
+import { DEFAULT_GP_BOUNDS, DEFAULT_NOISE_PRIOR, fitHyperparams, GaussianProcess, hyperparamsToTheta, type GpHyperparams, type LengthscalePrior, type NoisePrior } from "../gp/regressor.ts";
 import { LogExpectedImprovement, NegativeLowerConfidenceBound, type Acquisition } from "../gp/acquisition.ts";
 import { optimizeAcquisition } from "../gp/optimize-acquisition.ts";
 import { fullHistory, isPending, observedValue, takenKeys } from "./history.ts";
@@ -42,6 +42,27 @@ export interface GpSamplerOptions extends GpOptions {
   warpOutputs?: boolean;
   /** Lower bound of the noise variance on the standardized scale (small: objectives are nearly deterministic, and a larger floor let EI re-sample one point on Branin). @defaultValue 1e-9 */
   minNoiseVar?: number;
+  /** The fraction of the budget, at its end, that exploits the posterior mean when the model is noisy (see `noiseThreshold`). @defaultValue 0 */
+  noisyExploitation?: number;
+  /** The model counts as noisy (for `recommend` and `noisyExploitation`) when its noise variance is at least this fraction of the signal variance. @defaultValue 1e-3 */
+  noiseThreshold?: number;
+  /**
+   * The hyperparameter fit also starts from σ² = this (standardized scale), besides σ² = 1e-3: the
+   * likelihood of a noisy objective has a local optimum that explains the noise with short
+   * lengthscales, which a fit from small noise alone stays in (60 points of a 3-d function with
+   * noise 28% of the variance: σ² below a tenth of the truth from 1e-3 alone, within a factor of 2
+   * with this start); 0 = no such start. @defaultValue 0.1
+   */
+  noisyStart?: number;
+  /** Prior on the noise variance (standardized scale). @defaultValue `DEFAULT_NOISE_PRIOR` */
+  noisePrior?: NoisePrior;
+  /**
+   * The incumbent LogEI improves on: "observed" (the lowest observed value) or "posterior-mean"
+   * (the lowest posterior mean over the observed points, the plug-in choice for noisy objectives:
+   * a lucky draw does not raise the bar). The latter measured worse, with noise too (see
+   * `docs/search-notes.md`). @defaultValue "observed"
+   */
+  incumbent?: "observed" | "posterior-mean";
   /** Normal prior on ln ℓ (unit-box inputs). @defaultValue mean ln 0.5, sd 1.5 (see `defaultLengthscalePrior`) */
   lengthscalePrior?: LengthscalePrior;
   /** Bounds of the lengthscales (unit-box inputs). @defaultValue [1e-3, 1e3] */
@@ -110,8 +131,8 @@ interface Model {
 /**
  * Bayesian optimization with a Gaussian process (in the spirit of scikit-optimize's `gp_minimize`
  * and Optuna's GPSampler):
- * - the first `initialTrials` (default max(5, 2 × searched parameters)) trials of the sweep come
- *   from a seeded maximin Latin hypercube;
+ * - the first `initialTrials` (default max(5, 2 × searched parameters), but at most
+ *   max(5, ⌊budget / 4⌋)) trials of the sweep come from a seeded maximin Latin hypercube;
  * - then a Matérn-5/2 ARD GP on power-warped, standardized values with a pessimistic constant
  *   prior mean (the worst value seen; see `priorMean`), hyperparameters by MAP with L-BFGS-B (see
  *   `gp/regressor.ts`), LogEI maximized over the mixed space (`gp/optimize-acquisition.ts`);
@@ -169,7 +190,8 @@ export class GpSampler implements Sampler {
     const notes: string[] = [];
     const suggestions: ParamAssignment[] = [];
     const searched = tf.params.filter((p) => p.width > 0).length;
-    const nInit = this.options.initialTrials ?? Math.max(5, 2 * searched);
+    // A small budget keeps a quarter of it for the design at most (at least 5 trials).
+    const nInit = this.options.initialTrials ?? Math.min(Math.max(5, 2 * searched), Math.max(5, Math.floor(req.budget / 4)));
     const minDist = this.options.minDistance ?? 1e-5;
     const minPendingDist = this.options.minPendingDistance ?? 1e-3;
     // Finished trials may be approached closely (that is how a minimum is refined); pending ones,
@@ -225,7 +247,9 @@ export class GpSampler implements Sampler {
           const explore = every > 0 && (ordinal - nInit) % every === every - 1;
           // Trials outstanding once this one is asked (pending ones, this ask's suggestions, itself).
           const outstanding = pendingPts.length - suggestions.length + req.trialNumbers.length;
-          const exploit = (this.options.finalExploitation ?? true) && number >= req.budget - outstanding;
+          // With `noisyExploitation`, a noisy model also exploits the last part of the budget.
+          const noisyTail = isNoisy(m.hyper, this.options.noiseThreshold) ? Math.floor((this.options.noisyExploitation ?? 0) * req.budget) : 0;
+          const exploit = (this.options.finalExploitation ?? true) && number >= req.budget - outstanding - noisyTail;
           const acq: Acquisition = exploit
             ? new NegativeLowerConfidenceBound(m.gp, 0)
             : explore
@@ -260,6 +284,33 @@ export class GpSampler implements Sampler {
       if (model) model = this.withFantasy(model, u, notes);
     }
     return { suggestions, notes };
+  }
+
+  /**
+   * The finished configuration with the lowest posterior mean of the GP fitted to every finished
+   * trial (pending ones left out), so that with a noisy objective a configuration whose low value
+   * was a lucky draw, contradicted by its neighbours, is not the answer. Only when the fitted
+   * noise is at least `noiseThreshold` of the signal variance: otherwise (a deterministic
+   * objective fitted closely) undefined, and so is it when the GP cannot be fitted; the caller then
+   * takes the best observed. A deterministic objective the GP fits poorly (Rosenbrock-4's valley)
+   * reads as noisy, and there the lowest posterior mean can be worse than the best observed.
+   */
+  recommend(req: RecommendRequest): ParamAssignment | undefined {
+    const tf = new SearchSpaceTransform(req.space);
+    const finished = fullHistory(req).filter((t) => !isPending(t));
+    if (tf.dim === 0) return undefined;
+    const model = this.buildModel({ ...req, trials: finished, observations: [], trialNumbers: [], budget: finished.length }, finished, tf, []);
+    if (!model) return undefined;
+    if (!isNoisy(model.hyper, this.options.noiseThreshold)) return undefined;
+    let best: { x: Float64Array; mean: number } | undefined;
+    for (let i = 0; i < model.nObserved; i++) {
+      const x = Float64Array.from(model.X[i] as number[]);
+      const mean = model.gp.predict(x).mean;
+      if (!best || mean < best.mean) best = { x, mean };
+    }
+    if (!best) return undefined;
+    const key = configKey(tf.decode(best.x));
+    return finished.find((t) => configKey(t.params) === key)?.params ?? tf.decode(best.x);
   }
 
   /** A unique quasi-random point (scrambled Halton, seeded per trial), or undefined. */
@@ -329,6 +380,8 @@ export class GpSampler implements Sampler {
           pgtol: 1e-3,
           ftol: 1e-7,
           ...(this.options.lengthscalePrior ? { lengthscalePrior: this.options.lengthscalePrior } : {}),
+          noisePrior: this.options.noisePrior ?? DEFAULT_NOISE_PRIOR,
+          ...(!warm && (this.options.noisyStart ?? 0.1) > 0 ? { noisyStart: this.options.noisyStart ?? 0.1 } : {}),
         });
         lastFit = { hyper: fit.hyperparams };
         let score = fit.logPosterior;
@@ -353,7 +406,8 @@ export class GpSampler implements Sampler {
       return undefined;
     }
     if (gp.jitter > 1e-6) notes.push(`gp: the kernel matrix needed jitter ${gp.jitter.toExponential(1)} to factor`);
-    const best = Math.min(...rows.map((r) => r.z));
+    let best = Math.min(...rows.map((r) => r.z));
+    if ((this.options.incumbent ?? "observed") === "posterior-mean") best = Math.min(...rows.map((r) => gp.predict(r.x).mean));
     const incumbents = rows
       .map((r, i) => ({ r, i }))
       .sort((a, b) => a.r.z - b.r.z || a.i - b.i)
@@ -395,6 +449,11 @@ export class GpSampler implements Sampler {
       return m;
     }
   }
+}
+
+/** Whether the fitted noise variance is at least `threshold` (default 0.1%) of the signal variance. */
+function isNoisy(h: GpHyperparams, threshold = 1e-3): boolean {
+  return h.noiseVar >= threshold * h.signalVar;
 }
 
 /** Rows as a row-major input matrix and an output vector. */
