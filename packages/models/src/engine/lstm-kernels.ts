@@ -19,8 +19,9 @@
  *
  * The only per-step matMuls are h_{t-1} · W_hh (forward) and dz_t · W_hhᵀ (backward), both run by
  * the backend's own BatchMatMul kernel (XNNPACK on wasm) with `whh` / a once-transposed `whhᵀ` as
- * the weights operand, so XNNPACK packs the weights once per batch. The gate arithmetic runs in JS
- * directly on the backend's memory (the wasm heap or the cpu backend's typed arrays).
+ * the weights operand, so XNNPACK packs the weights once per batch. The gate arithmetic of each step
+ * runs in place on the backend's memory: on wasm as one call into `lstm-gates.wasm` (SIMD, sharing
+ * the tfjs heap, see `lstm-gates.ts`), on cpu in JS over the backend's typed arrays.
  */
 import { getKernel } from "@tensorflow/tfjs-core";
 import type { DataType, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
