@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // AssemblyScript (`@inline`, `usize`, v128) is compiled by asc, not checked by tsc/eslint.
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", "apps/dashboard/public/vendor/**", "packages/search/assembly/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", "apps/dashboard/public/vendor/**", "packages/search/assembly/**", "packages/models/assembly/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -19,11 +19,14 @@
  *
  * The only per-step matMuls are h_{t-1} · W_hh (forward) and dz_t · W_hhᵀ (backward), both run by
  * the backend's own BatchMatMul kernel (XNNPACK on wasm) with `whh` / a once-transposed `whhᵀ` as
- * the weights operand, so XNNPACK packs the weights once per batch. The gate arithmetic runs in JS
- * directly on the backend's memory (the wasm heap or the cpu backend's typed arrays).
+ * the weights operand, so XNNPACK packs the weights once per batch. The gate arithmetic of each step
+ * runs in place on the backend's memory: on wasm as one call into `lstm-gates.wasm` (SIMD, sharing
+ * the tfjs heap, see `lstm-gates.ts`), on cpu in JS over the backend's typed arrays.
  */
 import { getKernel } from "@tensorflow/tfjs-core";
 import type { DataType, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import { gateKernelsFor } from "./lstm-gates.ts";
+import type { GateKernels } from "./lstm-gates.ts";
 
 type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -47,14 +50,19 @@ interface Arena {
   matMulInto(a: TensorInfo, b: TensorInfo, out: TensorInfo): void;
   /** out = σ(x) elementwise into an existing tensor of the same size (vectorised on wasm). */
   sigmoidInto(x: TensorInfo, out: TensorInfo): void;
+  /**
+   * On wasm: the SIMD gate kernels working in place on the heap, and each tensor's byte offset in
+   * it (stable until the tensor is freed). Absent on cpu, where the gate arithmetic runs in JS.
+   */
+  simd?: { kernels: GateKernels; ptr(t: TensorInfo): number };
 }
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   disposeData(dataId: object): boolean;
-  dataIdMap: { get(dataId: object): { id: number } | undefined };
-  wasm: { cwrap(name: string, returnType: null, argTypes: string[]): (...args: unknown[]) => void };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number | null } | undefined };
+  wasm: { asm: { memory: WebAssembly.Memory }; cwrap(name: string, returnType: null, argTypes: string[]): (...args: unknown[]) => void };
 }
 
 /**
@@ -126,6 +134,14 @@ function makeArena(backend: KernelBackend, backendName: string, matMulKernel: Ke
         batchMatMul(id(a), shapeBytes([1, m, k]), 3, id(b), shapeBytes([1, k, n]), 3, false, false, id(out));
       },
       sigmoidInto: (x, out) => sigmoid(id(x), id(out)),
+      simd: {
+        kernels: gateKernelsFor(wasm.wasm.asm.memory),
+        ptr: (t) => {
+          const offset = wasm.dataIdMap.get(t.dataId)?.memoryOffset;
+          if (offset === undefined || offset === null) throw new Error("fused LSTM: tensor has no wasm heap memory");
+          return offset;
+        },
+      },
     };
   }
   const cpu = backend as unknown as CpuBackendLike;
@@ -241,7 +257,18 @@ function lstmForward(arena: Arena, inputs: Inputs, reverse: boolean): TensorInfo
   // `reverse` reads the sequence from its end (the backward half of a bidirectional layer) but
   // stores every state at its original time index, so no reversed copies are ever made.
   const step = reverse ? -1 : 1;
-  for (let s = 0; s < T; s++) {
+  if (arena.simd !== undefined) {
+    // The SIMD kernel does the whole step's gate arithmetic in place (exact sigmoid/tanh forms).
+    const { kernels, ptr } = arena.simd;
+    const [pz, pzx, pb, pg, pc, ph, phPrev, pc0] = [rec, xw, bias, gates, cSeq, hc, hPrev, c0].map(ptr) as number[] as [number, number, number, number, number, number, number, number];
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      arena.matMulInto(hPrev, whh, rec);
+      const cPrevPtr = s === 0 ? pc0 : pc + 4 * (t - step) * BH;
+      kernels.forwardStep(B, H, pz, pzx + 4 * t * BH4, pb, cPrevPtr, pg + 4 * t * BH4, pc + 4 * t * BH, ph + 4 * t * BH, phPrev);
+    }
+  }
+  for (let s = 0; arena.simd === undefined && s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const xOff = t * BH4;
     const sOff = t * BH;
@@ -329,8 +356,18 @@ function lstmBackward(arena: Arena, inputs: Inputs, reverse: boolean): TensorInf
   dcv.set(dhv.subarray(T * BH, (T + 1) * BH));
   dr.fill(0);
   const step = reverse ? -1 : 1;
+  if (arena.simd !== undefined) {
+    const { kernels, ptr } = arena.simd;
+    const [pg, pc, pc0, pdh, pdr, pdc, pdz, pdxw] = [gates, cSeq, c0, dh, dh0, dc, dzStep, dxw].map(ptr) as number[] as [number, number, number, number, number, number, number, number];
+    for (let s = T - 1; s >= 0; s--) {
+      const t = reverse ? T - 1 - s : s;
+      const cPrevPtr = s === 0 ? pc0 : pc + 4 * (t - step) * BH;
+      kernels.backwardStep(B, H, pg + 4 * t * BH4, pc + 4 * t * BH, cPrevPtr, pdh + 4 * t * BH, pdr, pdc, pdz, pdxw + 4 * t * BH4);
+      arena.matMulInto(dzStep, whhT, dh0);
+    }
+  }
   // Steps in the opposite order of the forward pass (s is the forward's step count).
-  for (let s = T - 1; s >= 0; s--) {
+  for (let s = T - 1; arena.simd === undefined && s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     const cPrev = s === 0 ? c0v : cv;
     const cPrevOff = s === 0 ? 0 : (t - step) * BH;
@@ -386,7 +423,9 @@ function lstmBackward(arena: Arena, inputs: Inputs, reverse: boolean): TensorInf
   arena.free(hPrev);
   // db = Σ over steps and batch of dz: row sums of dzᵀ.
   const db = arena.alloc([H4]);
-  {
+  if (arena.simd !== undefined) {
+    arena.simd.kernels.rowSums(H4, T * B, arena.simd.ptr(dzT), arena.simd.ptr(db));
+  } else {
     const dzt = arena.view(dzT);
     const dbv = arena.view(db);
     const n = T * B;
