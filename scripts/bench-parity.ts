@@ -10,12 +10,15 @@
  * target's original units). Quality figures do not depend on machine load; wall time is not reported.
  *
  * Usage: tsx scripts/bench-parity.ts [--dataset seattle-weather|sp500] [--seeds 5] [--epochs 40]
- *        [--patience 6] [--configs multi-small,adam-cosine,...] [--engines hyperq,torch] [--backend wasm] [--json]
+ *        [--patience 6] [--configs multi-small,adam-cosine,...] [--engines hyperq,torch] [--backend wasm]
+ *        [--init pytorch|glorot] [--runs-out runs.jsonl] [--torch-from runs.jsonl] [--json]
+ * `--runs-out` saves every run (one JSON line each); `--torch-from` takes the PyTorch runs from such a
+ * file instead of training them again (the reference does not change when HyperQ does).
  * `--json` prints one line per configuration and engine: config, engine, runs, median, min, max, q1,
  * q3, iqr, median_best_epoch, median_epochs, diverged.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -25,7 +28,8 @@ import { DEFAULT_HYPERPARAMS, datasetSpecSchema } from "../packages/protocol/src
 import type { DatasetSpecInput, Hyperparams } from "../packages/protocol/src/index.ts";
 import { evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "../packages/timeseries/src/index.ts";
 import type { PreparedDataset, Windows } from "../packages/timeseries/src/index.ts";
-import { initBackend, trainModel } from "../packages/models/src/index.ts";
+import { INIT_SCHEMES, initBackend, trainModel } from "../packages/models/src/index.ts";
+import type { InitScheme } from "../packages/models/src/index.ts";
 
 interface ParityConfig {
   name: string;
@@ -36,17 +40,15 @@ const SMALL: Partial<Hyperparams> = { hidden_size: 16, num_layers: 1, dropout: 0
 const LARGE: Partial<Hyperparams> = { hidden_size: 64, num_layers: 2, dropout: 0.2, learning_rate: 1e-3, seq_len: 26, batch_size: 32 };
 const VARIANTS = ["single", "multi", "bidirectional", "stacked", "encoder-decoder", "attention"] as const;
 
-/** Every variant small and large, then the seed's other optimizers and the schedules on `multi` small. */
+/** Every variant small, the seed's other optimizers and the schedules on `multi` small, then every variant large. */
 function allConfigs(epochs: number): ParityConfig[] {
   const configs: ParityConfig[] = [];
-  for (const variant of VARIANTS) {
-    configs.push({ name: `${variant}-small`, hp: { ...SMALL, variant } });
-    configs.push({ name: `${variant}-large`, hp: { ...LARGE, variant } });
-  }
+  for (const variant of VARIANTS) configs.push({ name: `${variant}-small`, hp: { ...SMALL, variant } });
   configs.push({ name: "sgd-momentum", hp: { ...SMALL, variant: "multi", optimizer: "sgd", momentum: 0.9, learning_rate: 1e-2 } });
   configs.push({ name: "rmsprop", hp: { ...SMALL, variant: "multi", optimizer: "rmsprop", learning_rate: 1e-3 } });
   configs.push({ name: "adam-step", hp: { ...SMALL, variant: "multi", schedule: "step", step_size: 10, gamma: 0.5 } });
   configs.push({ name: "adam-cosine", hp: { ...SMALL, variant: "multi", schedule: "cosine", t_max: epochs } });
+  for (const variant of VARIANTS) configs.push({ name: `${variant}-large`, hp: { ...LARGE, variant } });
   return configs;
 }
 
@@ -168,6 +170,8 @@ async function main(): Promise<void> {
   const epochs = intArg("epochs", 40, 1);
   const patience = intArg("patience", 6, 0);
   const engines = arg("engines", "hyperq,torch").split(",");
+  const init = arg("init", "pytorch") as InitScheme;
+  if (!INIT_SCHEMES.includes(init)) throw new Error(`--init must be one of ${INIT_SCHEMES.join(", ")}, but got ${init}`);
   const known = allConfigs(epochs);
   const wanted = process.argv.includes("--configs") ? arg("configs", "").split(",") : known.map((c) => c.name);
   const configs = wanted.map((name) => {
@@ -183,10 +187,26 @@ async function main(): Promise<void> {
   const results: RunResult[] = [];
   const score = (seqLen: number, predictions: Float32Array | Float64Array) => evaluateForecast(prepared, seqLen, "val", predictions).valMae;
 
+  const runsOut = process.argv.includes("--runs-out") ? arg("runs-out", "") : undefined;
+  if (runsOut !== undefined) writeFileSync(runsOut, "");
+  const record = (r: RunResult): void => {
+    results.push(r);
+    if (runsOut !== undefined) appendFileSync(runsOut, `${JSON.stringify(r)}\n`);
+  };
+  const torchFrom = process.argv.includes("--torch-from") ? arg("torch-from", "") : undefined;
+  if (torchFrom !== undefined) {
+    const names = new Set(hps.map((c) => c.name));
+    for (const line of readFileSync(torchFrom, "utf8").split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const r = JSON.parse(line) as RunResult;
+      if (r.engine === "pytorch" && names.has(r.config) && r.seed <= seeds) record({ ...r, valMae: r.valMae ?? Number.NaN });
+    }
+  }
+
   // The PyTorch reference runs in its own process, beside HyperQ's runs in this one.
   let torchDone: Promise<void> = Promise.resolve();
   const dir = mkdtempSync(join(tmpdir(), "hyperq-parity-"));
-  const python = engines.includes("torch") ? torchPython() : undefined;
+  const python = engines.includes("torch") && torchFrom === undefined ? torchPython() : undefined;
   if (engines.includes("torch") && python === undefined) console.error("PyTorch not importable (apt-get install python3-torch): HyperQ only.");
   if (python !== undefined) {
     const data: Record<string, string> = {};
@@ -203,14 +223,14 @@ async function main(): Promise<void> {
       const [config, seed] = line.id.split("#") as [string, string];
       const seqLen = hps.find((c) => c.name === config)?.hp.seq_len as number;
       const valMae = line.predictions === null ? Number.NaN : score(seqLen, Float64Array.from(line.predictions));
-      results.push({ config, engine: "pytorch", seed: Number(seed), valMae, bestEpoch: line.best_epoch, epochs: line.epochs });
+      record({ config, engine: "pytorch", seed: Number(seed), valMae, bestEpoch: line.best_epoch, epochs: line.epochs });
       console.error(`pytorch ${line.id}: val MAE ${valMae.toFixed(4)}, best epoch ${line.best_epoch}/${line.epochs}`);
     });
   }
 
   if (engines.includes("hyperq")) {
     const backend = await initBackend(arg("backend", "wasm"));
-    console.error(`HyperQ on ${backend.name}`);
+    console.error(`HyperQ on ${backend.name}, ${init} initialisation`);
     for (const c of hps) {
       const w = makeWindows(prepared, c.hp.seq_len);
       for (let seed = 1; seed <= seeds; seed++) {
@@ -219,10 +239,11 @@ async function main(): Promise<void> {
           epochs,
           patience,
           seed,
+          init,
           data: { seqLen: w.seqLen, features: w.features, horizon: w.horizon, train: w.train, val: w.val },
         });
         const valMae = outcome.status === "diverged" || !Number.isFinite(outcome.bestValLoss) ? Number.NaN : score(c.hp.seq_len, outcome.valPredictions);
-        results.push({ config: c.name, engine: "hyperq", seed, valMae, bestEpoch: outcome.bestEpoch, epochs: outcome.epochs });
+        record({ config: c.name, engine: "hyperq", seed, valMae, bestEpoch: outcome.bestEpoch, epochs: outcome.epochs });
         console.error(`hyperq ${c.name}#${seed}: val MAE ${valMae.toFixed(4)}, best epoch ${outcome.bestEpoch}/${outcome.epochs}`);
       }
     }
@@ -245,7 +266,7 @@ async function main(): Promise<void> {
     return;
   }
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : "—");
-  console.log(`\n${datasetName}, ${seeds} seeds, ≤ ${epochs} epochs, patience ${patience}: validation MAE in original units`);
+  console.log(`\n${datasetName}, ${seeds} seeds, ≤ ${epochs} epochs, patience ${patience}, HyperQ with ${init} initialisation: validation MAE in original units`);
   console.log("| configuration | engine | median | min–max | IQR | best epoch / epochs (median) | diverged |");
   console.log("|---|---|---|---|---|---|---|");
   for (const s of summaries) {

@@ -18,6 +18,8 @@ export { buildModel, expectedParamCount, lstmParamCount } from "./models.ts";
 export type { ModelConfig, SequenceModel, WeightSnapshot, ApplyOptions } from "./models.ts";
 export { initBackend, activeBackend, engineMemory, BackendUnavailableError, BACKEND_NAMES } from "./engine/backend.ts";
 export type { BackendInfo, BackendName, EngineMemory } from "./engine/backend.ts";
+export { INIT_SCHEMES } from "./init.ts";
+export type { InitScheme } from "./init.ts";
 export { learningRateAt, createOptimizer, clipByGlobalNorm } from "./optim.ts";
 export type { Optimizer, OptimizerOptions } from "./optim.ts";
 export { lstmSequence } from "./engine/lstm-op.ts";
