@@ -11,9 +11,10 @@
  *
  * Usage: tsx scripts/bench-parity.ts [--dataset seattle-weather|sp500] [--seeds 5] [--epochs 40]
  *        [--patience 6] [--configs multi-small,adam-cosine,...] [--engines hyperq,torch] [--backend wasm]
- *        [--init pytorch|glorot] [--runs-out runs.jsonl] [--torch-from runs.jsonl] [--json]
- * `--runs-out` saves every run (one JSON line each); `--torch-from` takes the PyTorch runs from such a
- * file instead of training them again (the reference does not change when HyperQ does).
+ *        [--init pytorch|glorot] [--runs-out runs.jsonl] [--from a.jsonl,b.jsonl] [--json]
+ * `--runs-out` saves every run (one JSON line each); `--from` reads runs saved that way instead of
+ * training them again (e.g. the PyTorch reference, which does not change when HyperQ does): an
+ * engine with runs in those files is not trained in this sitting.
  * `--json` prints one line per configuration and engine: config, engine, runs, median, min, max, q1,
  * q3, iqr, median_best_epoch, median_epochs, diverged.
  */
@@ -193,20 +194,24 @@ async function main(): Promise<void> {
     results.push(r);
     if (runsOut !== undefined) appendFileSync(runsOut, `${JSON.stringify(r)}\n`);
   };
-  const torchFrom = process.argv.includes("--torch-from") ? arg("torch-from", "") : undefined;
-  if (torchFrom !== undefined) {
+  const loaded = new Set<string>();
+  if (process.argv.includes("--from")) {
     const names = new Set(hps.map((c) => c.name));
-    for (const line of readFileSync(torchFrom, "utf8").split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const r = JSON.parse(line) as RunResult;
-      if (r.engine === "pytorch" && names.has(r.config) && r.seed <= seeds) record({ ...r, valMae: r.valMae ?? Number.NaN });
+    for (const path of arg("from", "").split(",")) {
+      for (const line of readFileSync(path, "utf8").split("\n")) {
+        if (!line.startsWith("{")) continue;
+        const r = JSON.parse(line) as RunResult;
+        if (!names.has(r.config) || r.seed > seeds) continue;
+        loaded.add(r.engine);
+        record({ ...r, valMae: r.valMae ?? Number.NaN });
+      }
     }
   }
 
   // The PyTorch reference runs in its own process, beside HyperQ's runs in this one.
   let torchDone: Promise<void> = Promise.resolve();
   const dir = mkdtempSync(join(tmpdir(), "hyperq-parity-"));
-  const python = engines.includes("torch") && torchFrom === undefined ? torchPython() : undefined;
+  const python = engines.includes("torch") && !loaded.has("pytorch") ? torchPython() : undefined;
   if (engines.includes("torch") && python === undefined) console.error("PyTorch not importable (apt-get install python3-torch): HyperQ only.");
   if (python !== undefined) {
     const data: Record<string, string> = {};
@@ -228,7 +233,7 @@ async function main(): Promise<void> {
     });
   }
 
-  if (engines.includes("hyperq")) {
+  if (engines.includes("hyperq") && !loaded.has("hyperq")) {
     const backend = await initBackend(arg("backend", "wasm"));
     console.error(`HyperQ on ${backend.name}, ${init} initialisation`);
     for (const c of hps) {
