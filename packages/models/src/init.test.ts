@@ -64,6 +64,17 @@ describe("pytorch initialisation", () => {
   });
 });
 
+describe("unit-forget initialisation", () => {
+  it("draws PyTorch's weights and adds exactly 1 to the forget gate's bias", () => {
+    const H = 8;
+    const pt = initLstm("pytorch", createRng(5), 3, H);
+    const uf = initLstm("unit-forget", createRng(5), 3, H);
+    expect(uf.wih).toEqual(pt.wih);
+    expect(uf.whh).toEqual(pt.whh);
+    Array.from(uf.b).forEach((v, i) => expect(v).toBeCloseTo((pt.b[i] as number) + (i >= H && i < 2 * H ? 1 : 0), 6));
+  });
+});
+
 describe("glorot initialisation", () => {
   it("glorot-uniform matrices, forget-gate bias 1 and other biases 0, zero Linear bias", () => {
     const H = 16;

@@ -5,12 +5,14 @@
  *   U(±1/√H); PyTorch's two bias vectors b_ih and b_hh are each U(±1/√H) and only their sum acts,
  *   so our single bias is drawn as that sum (a triangular distribution on ±2/√H). Linear layers
  *   (kaiming-uniform with a = √5) give weights and bias U(±1/√fan_in).
+ * - `unit-forget`: PyTorch's draws with 1 added to the forget gate's bias (Jozefowicz et al. 2015,
+ *   Keras' `unitForgetBias`): the cell keeps its memory from the first step.
  * - `glorot`: glorot-uniform matrices, zero biases except the LSTM forget gate's (1, Keras'
  *   `unitForgetBias`), Linear bias zero.
  */
 import type { Rng } from "./rng.ts";
 
-export const INIT_SCHEMES = ["pytorch", "glorot"] as const;
+export const INIT_SCHEMES = ["pytorch", "unit-forget", "glorot"] as const;
 /** How a model's initial weights are drawn. */
 export type InitScheme = (typeof INIT_SCHEMES)[number];
 
@@ -54,7 +56,9 @@ export function initLstm(scheme: InitScheme, rng: Rng, inputSize: number, hidden
   const whh = uniform(rng, hidden * 4 * hidden, k);
   const bih = uniform(rng, 4 * hidden, k);
   const bhh = uniform(rng, 4 * hidden, k);
-  return { wih, whh, b: bih.map((v, i) => v + (bhh[i] as number)) };
+  const b = bih.map((v, i) => v + (bhh[i] as number));
+  if (scheme === "unit-forget") for (let i = hidden; i < 2 * hidden; i++) b[i] = (b[i] as number) + 1;
+  return { wih, whh, b };
 }
 
 /** Draws a dense layer's initial weights. */
