@@ -16,7 +16,8 @@
  * training them again (e.g. the PyTorch reference, which does not change when HyperQ does): an
  * engine with runs in those files is not trained in this sitting.
  * `--json` prints one line per configuration and engine: config, engine, runs, median, min, max, q1,
- * q3, iqr, median_best_epoch, median_epochs, diverged.
+ * q3, iqr, median_best_epoch, median_epochs, diverged; HyperQ's rows add delta_median_vs_pytorch and
+ * rank_test_p (two-sided Mann–Whitney U: below 0.05, the engines differ beyond seed noise).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +30,7 @@ import { DEFAULT_HYPERPARAMS, datasetSpecSchema } from "../packages/protocol/src
 import type { DatasetSpecInput, Hyperparams } from "../packages/protocol/src/index.ts";
 import { evaluateForecast, makeWindows, prepareDatasetCached, readDatasetSource } from "../packages/timeseries/src/index.ts";
 import type { PreparedDataset, Windows } from "../packages/timeseries/src/index.ts";
+import { mannWhitneyP } from "./lib/rank-test.ts";
 import { INIT_SCHEMES, initBackend, trainModel } from "../packages/models/src/index.ts";
 import type { InitScheme } from "../packages/models/src/index.ts";
 
@@ -266,8 +268,18 @@ async function main(): Promise<void> {
       if (runs.length > 0) summaries.push(summarise(c.name, engine, runs));
     }
   }
+  const verdicts = hps.flatMap((c) => {
+    const h = summaries.find((s) => s.config === c.name && s.engine === "hyperq");
+    const p = summaries.find((s) => s.config === c.name && s.engine === "pytorch");
+    if (h === undefined || p === undefined) return [];
+    const maes = (engine: string) => results.filter((r) => r.config === c.name && r.engine === engine && Number.isFinite(r.valMae)).map((r) => r.valMae);
+    return [{ name: c.name, delta: h.median - p.median, median: h.median <= p.median, spread: h.max - h.min <= p.max - p.min, p: mannWhitneyP(maes("hyperq"), maes("pytorch")) }];
+  });
   if (process.argv.includes("--json")) {
-    for (const s of summaries) console.log(JSON.stringify(s));
+    for (const s of summaries) {
+      const v = verdicts.find((x) => x.name === s.config);
+      console.log(JSON.stringify(s.engine === "hyperq" && v !== undefined ? { ...s, delta_median_vs_pytorch: v.delta, rank_test_p: v.p } : s));
+    }
     return;
   }
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : "—");
@@ -277,13 +289,11 @@ async function main(): Promise<void> {
   for (const s of summaries) {
     console.log(`| ${s.config} | ${s.engine} | ${f(s.median)} | ${f(s.min)}–${f(s.max)} | ${f(s.iqr)} | ${s.median_best_epoch} / ${s.median_epochs} | ${s.diverged} |`);
   }
-  const verdicts = hps.flatMap((c) => {
-    const h = summaries.find((s) => s.config === c.name && s.engine === "hyperq");
-    const p = summaries.find((s) => s.config === c.name && s.engine === "pytorch");
-    return h && p ? [{ name: c.name, median: h.median <= p.median, spread: h.max - h.min <= p.max - p.min }] : [];
-  });
   if (verdicts.length > 0) {
-    console.log(`\nHyperQ median ≤ PyTorch's: ${verdicts.filter((v) => v.median).length}/${verdicts.length}; range no wider: ${verdicts.filter((v) => v.spread).length}/${verdicts.length}`);
+    console.log("\n| configuration | HyperQ − PyTorch median | HyperQ range no wider | rank test p (same distribution?) |");
+    console.log("|---|---|---|---|");
+    for (const v of verdicts) console.log(`| ${v.name} | ${v.delta >= 0 ? "+" : ""}${v.delta.toFixed(4)} | ${v.spread ? "yes" : "no"} | ${v.p.toFixed(3)} |`);
+    console.log(`\nHyperQ median ≤ PyTorch's: ${verdicts.filter((v) => v.median).length}/${verdicts.length}; range no wider: ${verdicts.filter((v) => v.spread).length}/${verdicts.length}; rank test p < 0.05: ${verdicts.filter((v) => v.p < 0.05).length}/${verdicts.length} (Mann–Whitney, two-sided)`);
   }
 }
 
