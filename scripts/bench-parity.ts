@@ -284,10 +284,10 @@ async function main(): Promise<void> {
   }
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : "—");
   console.log(`\n${datasetName}, ${seeds} seeds, ≤ ${epochs} epochs, patience ${patience}, HyperQ with ${init} initialisation: validation MAE in original units`);
-  console.log("| configuration | engine | median | min–max | IQR | best epoch / epochs (median) | diverged |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("| configuration | engine | runs | median | min–max | IQR | best epoch / epochs (median) | diverged |");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const s of summaries) {
-    console.log(`| ${s.config} | ${s.engine} | ${f(s.median)} | ${f(s.min)}–${f(s.max)} | ${f(s.iqr)} | ${s.median_best_epoch} / ${s.median_epochs} | ${s.diverged} |`);
+    console.log(`| ${s.config} | ${s.engine} | ${s.runs} | ${f(s.median)} | ${f(s.min)}–${f(s.max)} | ${f(s.iqr)} | ${s.median_best_epoch} / ${s.median_epochs} | ${s.diverged} |`);
   }
   if (verdicts.length > 0) {
     console.log("\n| configuration | HyperQ − PyTorch median | HyperQ range no wider | rank test p (same distribution?) |");
