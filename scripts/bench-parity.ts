@@ -43,7 +43,10 @@ const SMALL: Partial<Hyperparams> = { hidden_size: 16, num_layers: 1, dropout: 0
 const LARGE: Partial<Hyperparams> = { hidden_size: 64, num_layers: 2, dropout: 0.2, learning_rate: 1e-3, seq_len: 26, batch_size: 32 };
 const VARIANTS = ["single", "multi", "bidirectional", "stacked", "encoder-decoder", "attention"] as const;
 
-/** Every variant small, the seed's other optimizers and the schedules on `multi` small, then every variant large. */
+/**
+ * Every variant small, the seed's other optimizers and the schedules on `multi` small, every variant
+ * large, and one fast-learning bidirectional model.
+ */
 function allConfigs(epochs: number): ParityConfig[] {
   const configs: ParityConfig[] = [];
   for (const variant of VARIANTS) configs.push({ name: `${variant}-small`, hp: { ...SMALL, variant } });
@@ -52,6 +55,8 @@ function allConfigs(epochs: number): ParityConfig[] {
   configs.push({ name: "adam-step", hp: { ...SMALL, variant: "multi", schedule: "step", step_size: 10, gamma: 0.5 } });
   configs.push({ name: "adam-cosine", hp: { ...SMALL, variant: "multi", schedule: "cosine", t_max: epochs } });
   for (const variant of VARIANTS) configs.push({ name: `${variant}-large`, hp: { ...LARGE, variant } });
+  // The best configuration of a real sweep's peer (Optuna + PyTorch): a high learning rate.
+  configs.push({ name: "bidirectional-fast", hp: { ...SMALL, variant: "bidirectional", hidden_size: 61, learning_rate: 0.0194, seq_len: 26 } });
   return configs;
 }
 
