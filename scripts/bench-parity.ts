@@ -12,7 +12,7 @@
  * Usage: tsx scripts/bench-parity.ts [--dataset seattle-weather|sp500] [--seeds 5] [--epochs 40]
  *        [--patience 6] [--configs multi-small,adam-cosine,...] [--engines hyperq,torch] [--backend wasm]
  *        [--init pytorch|glorot] [--runs-out runs.jsonl] [--from a.jsonl,b.jsonl] [--json]
- * `--runs-out` saves every run (one JSON line each); `--from` reads runs saved that way instead of
+ * `--engines none` trains nothing (with `--from`: tabulate saved runs). `--runs-out` saves every run (one JSON line each); `--from` reads runs saved that way instead of
  * training them again (e.g. the PyTorch reference, which does not change when HyperQ does): an
  * engine with runs in those files is not trained in this sitting.
  * `--json` prints one line per configuration and engine: config, engine, runs, median, min, max, q1,
