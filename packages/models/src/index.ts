@@ -20,6 +20,8 @@ export { initBackend, activeBackend, engineMemory, BackendUnavailableError, BACK
 export type { BackendInfo, BackendName, EngineMemory } from "./engine/backend.ts";
 export { listNvidiaGpus, parseNvidiaSmi, visibleGpus, requireGpus, NoGpuError } from "./engine/gpu-devices.ts";
 export type { GpuDevice } from "./engine/gpu-devices.ts";
+export { INIT_SCHEMES } from "./init.ts";
+export type { InitScheme } from "./init.ts";
 export { learningRateAt, createOptimizer, clipByGlobalNorm } from "./optim.ts";
 export type { Optimizer, OptimizerOptions, OptimizerState } from "./optim.ts";
 export { encodeTrainState, decodeTrainState, TRAIN_STATE_VERSION } from "./train-state.ts";

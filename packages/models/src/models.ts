@@ -9,9 +9,9 @@
  * `b` (4H), gate order i, f, g, o as in PyTorch, sigmoid gates. PyTorch keeps two redundant bias
  * vectors (b_ih + b_hh), so its parameter count is 4H per layer and direction higher than ours.
  *
- * Initialisation (seeded): glorot-uniform for every matrix, zero biases except the forget gate's
- * (1, as Keras' `unitForgetBias`), which helps gradients through long windows. PyTorch uses
- * uniform(±1/√H) everywhere; tfjs-layers' orthogonal initialiser costs seconds per model (QR).
+ * Initialisation (seeded, init.ts): PyTorch's by default (U(±1/√H) for LSTM weights, the bias as
+ * the sum of PyTorch's two U(±1/√H) bias vectors, U(±1/√fan_in) for Linear layers), or glorot-uniform
+ * with a forget-gate bias of 1 (`init: "glorot"`).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from "@tensorflow/tfjs-core";
@@ -19,6 +19,8 @@ import type { BidirectionalHead, ModelVariant } from "@hyperq/protocol";
 import { lstmSequence } from "./engine/lstm-op.ts";
 import type { LstmResult } from "./engine/lstm-op.ts";
 import { createResumableRng, type Rng } from "@hyperq/protocol";
+import { initDense, initLstm } from "./init.ts";
+import type { InitScheme } from "./init.ts";
 
 /** What a model is built from (the architectural subset of `Hyperparams` plus the data's shape). */
 export interface ModelConfig {
@@ -48,6 +50,11 @@ export interface ModelConfig {
    * @defaultValue "final-states"
    */
   bidirectionalHead?: BidirectionalHead;
+  /**
+   * How initial weights are drawn (see init.ts).
+   * @defaultValue "pytorch"
+   */
+  init?: InitScheme;
 }
 
 /** A named weight as plain numbers: what `getWeights` returns and `setWeights` accepts (JSON-able). */
@@ -120,7 +127,10 @@ interface DenseWeights {
 class WeightFactory {
   readonly variables: Variable[] = [];
   readonly names: string[] = [];
-  constructor(private readonly rng: Rng) {}
+  constructor(
+    private readonly rng: Rng,
+    private readonly scheme: InitScheme,
+  ) {}
 
   private add(name: string, shape: number[], values: Float32Array): Variable {
     const init = tf.tensor(values, shape, "float32");
@@ -131,27 +141,20 @@ class WeightFactory {
     return v;
   }
 
-  private glorot(fanIn: number, fanOut: number): Float32Array {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    const out = new Float32Array(fanIn * fanOut);
-    for (let i = 0; i < out.length; i++) out[i] = (2 * this.rng.next() - 1) * limit;
-    return out;
-  }
-
   lstm(name: string, inputSize: number, hidden: number): LstmWeights {
-    const bias = new Float32Array(4 * hidden);
-    bias.fill(1, hidden, 2 * hidden);
+    const w = initLstm(this.scheme, this.rng, inputSize, hidden);
     return {
-      wih: this.add(`${name}.w_ih`, [inputSize, 4 * hidden], this.glorot(inputSize, 4 * hidden)),
-      whh: this.add(`${name}.w_hh`, [hidden, 4 * hidden], this.glorot(hidden, 4 * hidden)),
-      b: this.add(`${name}.b`, [4 * hidden], bias),
+      wih: this.add(`${name}.w_ih`, [inputSize, 4 * hidden], w.wih),
+      whh: this.add(`${name}.w_hh`, [hidden, 4 * hidden], w.whh),
+      b: this.add(`${name}.b`, [4 * hidden], w.b),
     };
   }
 
   dense(name: string, inputSize: number, outputSize: number): DenseWeights {
+    const w = initDense(this.scheme, this.rng, inputSize, outputSize);
     return {
-      w: this.add(`${name}.w`, [inputSize, outputSize], this.glorot(inputSize, outputSize)),
-      b: this.add(`${name}.b`, [outputSize], new Float32Array(outputSize)),
+      w: this.add(`${name}.w`, [inputSize, outputSize], w.w),
+      b: this.add(`${name}.b`, [outputSize], w.b),
     };
   }
 }
@@ -310,11 +313,11 @@ const VARIANT_BUILDERS: Record<ModelVariant, VariantBuilder> = {
  * ```
  */
 export function buildModel(config: ModelConfig, seed: number): SequenceModel {
-  const cfg: Required<ModelConfig> = { bidirectionalHead: "final-states", ...config };
+  const cfg: Required<ModelConfig> = { bidirectionalHead: "final-states", init: "pytorch", ...config };
   if (!(cfg.inputSize >= 1 && cfg.hiddenSize >= 1 && cfg.horizon >= 1 && cfg.numLayers >= 1)) {
     throw new Error(`model sizes must be >= 1, but got inputSize=${cfg.inputSize}, hiddenSize=${cfg.hiddenSize}, numLayers=${cfg.numLayers}, horizon=${cfg.horizon}`);
   }
-  const factory = new WeightFactory(createResumableRng(seed));
+  const factory = new WeightFactory(createResumableRng(seed), cfg.init);
   const forward = VARIANT_BUILDERS[cfg.variant](cfg, factory);
   const F = cfg.inputSize;
 

@@ -8,6 +8,7 @@ import type { Scalar, Tensor, Tensor2D, Tensor3D } from "@tensorflow/tfjs-core";
 import type { EpochReport, Hyperparams } from "@hyperq/protocol";
 import { buildModel } from "./models.ts";
 import type { SequenceModel, WeightSnapshot } from "./models.ts";
+import type { InitScheme } from "./init.ts";
 import { clipByGlobalNorm, createOptimizer, learningRateAt } from "./optim.ts";
 import { createResumableRng, deriveSeed, shuffleInPlace } from "@hyperq/protocol";
 import type { TrainState } from "./train-state.ts";
@@ -56,6 +57,8 @@ export interface TrainOptions {
    * kept weights after training, into `TrainOutcome.predictions`.
    */
   predict?: WindowSet;
+  /** How initial weights are drawn (see init.ts). @defaultValue "pytorch" */
+  init?: InitScheme;
 }
 
 export interface TrainOutcome {
@@ -151,6 +154,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
       dropout: hp.dropout,
       horizon,
       bidirectionalHead: hp.bidirectional_head,
+      init: opts.init ?? "pytorch",
     },
     deriveSeed(opts.seed, "weights"),
   );
