@@ -6,10 +6,10 @@
  * `scripts/optuna_noisy_ref.py` with the same noise standard deviations and the same scoring
  * (Optuna's best observed trial, scored by its true value).
  */
-import { spawnSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSampler } from "../packages/search/src/index.ts";
+import { pythonJsonLines } from "./lib/python-ref.ts";
 import { formatNoise, noiseSd, runNoisy } from "../packages/search/src/bench/index.ts";
 import type { BenchObjective, NoiseLevel } from "../packages/search/src/bench/index.ts";
 
@@ -99,13 +99,5 @@ export function noisyBench(objectives: readonly BenchObjective[], o: NoisyBenchO
 /** Optuna's plain and multivariate TPE through `scripts/optuna_noisy_ref.py`, the same noise sd per function. */
 function optunaNoisy(functions: readonly { name: string; sd: number }[], budget: number, seeds: number): Omit<NoisyRow, "noise" | "pending">[] {
   const script = resolve(dirname(fileURLToPath(import.meta.url)), "optuna_noisy_ref.py");
-  const r = spawnSync("/usr/bin/python3", [script, JSON.stringify({ functions, budget, seeds })], { encoding: "utf8", maxBuffer: 1 << 24 });
-  if (r.status !== 0) {
-    console.error(`optuna_noisy_ref.py failed (apt-get install -y python3-optuna?): ${r.stderr.slice(-500)}`);
-    return [];
-  }
-  return r.stdout
-    .split("\n")
-    .filter((l) => l.trim().startsWith("{"))
-    .map((l) => JSON.parse(l) as Omit<NoisyRow, "noise" | "pending">);
+  return pythonJsonLines<Omit<NoisyRow, "noise" | "pending">>(script, [JSON.stringify({ functions, budget, seeds })]);
 }

@@ -17,7 +17,6 @@
  * With `--noise`, each observation gets Gaussian noise and a run's regret is the TRUE value of the
  * configuration the sampler recommends at the end (see `scripts/bench-search-noisy.ts`).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,6 +28,7 @@ import type { TrialView } from "../packages/search/src/index.ts";
 import { BENCH_FUNCTIONS, hartmann6, lstmShaped, parseNoise, runSampler } from "../packages/search/src/bench/index.ts";
 import type { BenchObjective } from "../packages/search/src/bench/index.ts";
 import { noisyBench } from "./bench-search-noisy.ts";
+import { pythonJsonLines } from "./lib/python-ref.ts";
 
 interface Row {
   function: string;
@@ -142,18 +142,17 @@ function optunaRows(budget: number, seeds: number): Row[] {
     console.error(`optuna_ref.py not found at ${script}`);
     return [];
   }
-  const r = spawnSync("/usr/bin/python3", [script, String(budget), String(seeds)], { encoding: "utf8", maxBuffer: 1 << 24 });
-  if (r.status !== 0) {
-    console.error(`optuna_ref.py failed (apt-get install -y python3-optuna?): ${r.stderr.slice(-500)}`);
-    return [];
-  }
-  return r.stdout
-    .split("\n")
-    .filter((l) => l.trim().startsWith("{"))
-    .map((l) => {
-      const o = JSON.parse(l) as { function: string; sampler: string; mean_regret: number; median_regret: number; seconds_per_run: number };
-      return { function: o.function, sampler: o.sampler, budget, seeds, pending: 1, mean_regret: o.mean_regret, median_regret: o.median_regret, seconds_per_run: o.seconds_per_run };
-    });
+  type OptunaRow = { function: string; sampler: string; mean_regret: number; median_regret: number; seconds_per_run: number };
+  return pythonJsonLines<OptunaRow>(script, [String(budget), String(seeds)]).map((o) => ({
+    function: o.function,
+    sampler: o.sampler,
+    budget,
+    seeds,
+    pending: 1,
+    mean_regret: o.mean_regret,
+    median_regret: o.median_regret,
+    seconds_per_run: o.seconds_per_run,
+  }));
 }
 
 async function main(): Promise<void> {
