@@ -11,8 +11,10 @@
  * (lowest objective) is scored by HyperQ's `evaluateForecast` in original units: its val MAE and its
  * MAE on the held-out test part (HyperQ: the stored best-epoch weights, or a retrain from the
  * trial's seed when the sweep did not keep them; the peer: the kept weights' test predictions).
- * Wall time: from launching the sweep (HyperQ) or starting the two processes (the peer) to the last
- * trial's end; the systems run one after the other, never at the same time.
+ * Wall time: from launching the sweep (HyperQ, whose coordinator and workers are started and
+ * registered beforehand, as a running deployment would be) or starting the two processes (the peer,
+ * so Python's and PyTorch's start-up count) to the last trial's end; the systems run one after the
+ * other, never at the same time.
  *
  * Usage: tsx scripts/bench-real.ts [--datasets seattle-weather,sp500] [--budgets 16,50] [--seeds 1,2,3]
  *        [--epochs 40] [--patience 6] [--systems gp,random,optuna] [--json]
@@ -249,6 +251,11 @@ try {
     await initBackend(process.env.HYPERQ_BACKEND ?? "wasm");
     for (const args of [["coordinator"], ["worker"], ["worker"]]) {
       procs.push(spawn(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] }));
+    }
+    // Both workers registered before the first sweep: their start-up is not any sweep's wall time.
+    while ((await store.listWorkers()).length < 2) {
+      if (procs.some((p) => p.exitCode !== null)) throw new Error("a HyperQ process exited before both workers registered (see its log above)");
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
   for (const dataset of datasets) {
