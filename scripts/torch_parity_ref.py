@@ -10,7 +10,9 @@ preparation is identical.
 Usage: torch_parity_ref.py JOB.json
 JOB.json: {"data": {seq_len: path}, "runs": [{"id", "seq_len", "hp": {...HyperQ hyperparams}, "seed", "epochs",
 "patience"}]} with each data file holding little-endian float32: a header of 6 values (n_train,
-n_val, seq_len, features, horizon, 0), then train x, train y, val x, val y (row-major).
+n_val, seq_len, features, horizon, n_test), then train x, train y, val x, val y (row-major), then
+test x, test y when n_test > 0 (scripts/optuna_real_ref.py hands those over; the kept weights
+then also predict them, as "test_predictions").
 Prints one JSON line per run: id, best_epoch, epochs, best_val_loss and the scaled validation
 predictions of the kept weights (HyperQ turns them into MAE in original units).
 """
@@ -27,10 +29,11 @@ torch.set_num_threads(1)
 
 def load(path):
     raw = np.fromfile(path, dtype="<f4")
-    n_train, n_val, seq_len, features, horizon = (int(v) for v in raw[:5])
+    n_train, n_val, seq_len, features, horizon, n_test = (int(v) for v in raw[:6])
     at = 6
     out = {}
-    for name, n in (("train", n_train), ("val", n_val)):
+    splits = (("train", n_train), ("val", n_val)) + ((("test", n_test),) if n_test > 0 else ())
+    for name, n in splits:
         nx, ny = n * seq_len * features, n * horizon
         out[name + "_x"] = torch.from_numpy(raw[at:at + nx].copy()).reshape(n, seq_len, features)
         at += nx
@@ -175,8 +178,12 @@ def run(job, data):
     if best is None:
         return {"id": job["id"], "best_epoch": 0, "epochs": epochs, "best_val_loss": None, "predictions": None}
     model.load_state_dict(best[2])
-    return {"id": job["id"], "best_epoch": best[0], "epochs": epochs, "best_val_loss": best[1],
-            "predictions": [float(v) for v in best[3].reshape(-1)]}
+    result = {"id": job["id"], "best_epoch": best[0], "epochs": epochs, "best_val_loss": best[1],
+              "predictions": [float(v) for v in best[3].reshape(-1)]}
+    if "test_x" in data:
+        _, test_pred = evaluate(model, data["test_x"], data["test_y"])
+        result["test_predictions"] = [float(v) for v in test_pred.reshape(-1)]
+    return result
 
 
 def main():
