@@ -5,7 +5,10 @@
  * sitting only: the machines are shared and noisy.
  *
  * Usage: tsx scripts/bench-train.ts [--backends wasm,cpu] [--variants multi,single,...] [--configs seed,large,huge]
- *        [--samples 1024] [--epochs 3] [--no-torch] [--no-memory] [--json]
+ *        [--samples 1024] [--epochs 3] [--threads 1] [--trials 1] [--no-torch] [--no-memory] [--json]
+ * `--threads N` sets HYPERQ_TRIAL_THREADS=N in each child (the row's `threads` is what the backend
+ * reports it runs with); `--trials K` runs K children at once per backend, like a worker with
+ * --concurrency K, and reports samples/s per machine (their sum; samples/CPU-s is their mean).
  * `--json` prints one line per row: backend, config, variant, H, L, B, T, samples_per_s,
  * torch_samples_per_s, ratio (null where PyTorch is missing).
  * Each backend runs in its own child process (a process holds one tfjs backend); the cpu backend runs
@@ -13,7 +16,7 @@
  * the wasm child also trains one batch of the largest supported model (H256 L3 B128 T120, multi and
  * bidirectional) and prints the wasm heap it needed (the heap is 4 GiB at most).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +49,9 @@ interface Row {
   samplesPerS: number;
   /** Per second of this process's CPU time: steadier than wall time on a contended machine. */
   samplesPerCpuS: number;
+  /** Threads the backend runs with (wasm; else 1) and trial processes at once. */
+  threads: number;
+  trials: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -101,6 +107,8 @@ async function child(): Promise<void> {
         variant,
         samplesPerS: Math.round((epochs * n) / (ms / 1000)),
         samplesPerCpuS: Math.round((epochs * n) / (cpuMs / 1000)),
+        threads: backend.threads?.effective ?? 1,
+        trials: 1,
       };
       console.log(JSON.stringify(row));
       console.error(`${row.backend} ${c.name} ${variant}: ${row.samplesPerS} samples/s`);
@@ -149,11 +157,38 @@ function torchReference(python: string, script: string, c: BenchConfig, variant:
   }
 }
 
+/** Runs one bench child; resolves with its stdout and exit status (stderr passes through). */
+function runChild(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; status: number | null }> {
+  return new Promise((done, fail) => {
+    const p = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    p.on("error", fail);
+    p.on("close", (status) => done({ stdout, status }));
+  });
+}
+
+/** The rows of K children that ran at once, row by row: samples/s summed (per machine), samples/CPU-s averaged. */
+function machineRows(perChild: Row[][]): Row[] {
+  const first = perChild[0] ?? [];
+  return first.map((row, i) => {
+    const same = perChild.map((rs) => rs[i]).filter((r): r is Row => r !== undefined);
+    return {
+      ...row,
+      samplesPerS: same.reduce((a, r) => a + r.samplesPerS, 0),
+      samplesPerCpuS: Math.round(same.reduce((a, r) => a + r.samplesPerCpuS, 0) / same.length),
+      trials: same.length,
+    };
+  });
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--child")) return child();
   const self = fileURLToPath(import.meta.url);
   const root = resolve(dirname(self), "..");
   const backends = arg("backends", "wasm,cpu").split(",");
+  const trials = Number(arg("trials", "1"));
+  if (!Number.isInteger(trials) || trials < 1) throw new Error("--trials must be a whole number of at least 1");
   const passOn = ["variants", "configs", "samples", "epochs"].flatMap((k) => (process.argv.includes(`--${k}`) ? [`--${k}`, arg(k, "")] : []));
   if (process.argv.includes("--no-memory")) passOn.push("--no-memory");
   const rows: Row[] = [];
@@ -167,13 +202,11 @@ async function main(): Promise<void> {
             ...(process.argv.includes("--variants") ? [] : ["--variants", "multi"]),
           ]
         : [];
-    const r = spawnSync(process.execPath, [...process.execArgv, self, "--child", "--backend", backend, ...passOn, ...extra], {
-      cwd: root,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    for (const line of r.stdout.split("\n")) if (line.startsWith("{")) rows.push(JSON.parse(line) as Row);
-    if (r.status !== 0) console.error(`backend ${backend}: exited with ${r.status}`);
+    const env = { ...process.env, HYPERQ_TRIAL_THREADS: arg("threads", "1") };
+    const childArgs = [...process.execArgv, self, "--child", "--backend", backend, ...passOn, ...extra];
+    const outputs = await Promise.all(Array.from({ length: trials }, () => runChild(childArgs, root, env)));
+    for (const { status } of outputs) if (status !== 0) console.error(`backend ${backend}: exited with ${status}`);
+    rows.push(...machineRows(outputs.map((o) => o.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Row))));
   }
 
   const torchScript = resolve(root, "../shared/bench/torch_lstm_ref.py");
@@ -192,6 +225,8 @@ async function main(): Promise<void> {
       T: c.T,
       samples_per_s: r.samplesPerS,
       samples_per_cpu_s: r.samplesPerCpuS,
+      threads: r.threads,
+      trials: r.trials,
       torch_samples_per_s: torchSps ?? null,
       ratio: torchSps === undefined ? null : Number((r.samplesPerS / torchSps).toFixed(3)),
     };
@@ -201,12 +236,12 @@ async function main(): Promise<void> {
     for (const row of table) console.log(JSON.stringify(row));
     return;
   }
-  console.log("\n| backend | config | variant | samples/s | PyTorch twin (1 thread) | ratio | samples/CPU-s |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("\n| backend | config | variant | trials × threads | samples/s | PyTorch twin (1 thread) | ratio | samples/CPU-s |");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const r of table) {
     const twin = r.torch_samples_per_s ?? "—";
     const ratio = r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`;
-    console.log(`| ${r.backend} | H${r.H} L${r.L} B${r.B} T${r.T} | ${r.variant} | ${r.samples_per_s} | ${twin} | ${ratio} | ${r.samples_per_cpu_s} |`);
+    console.log(`| ${r.backend} | H${r.H} L${r.L} B${r.B} T${r.T} | ${r.variant} | ${r.trials} × ${r.threads} | ${r.samples_per_s} | ${twin} | ${ratio} | ${r.samples_per_cpu_s} |`);
   }
   if (python === undefined) console.log("\nPyTorch not importable (apt-get install python3-torch): no ratios printed.");
 }

@@ -115,6 +115,7 @@ export function buildProgram(config: Config): Command {
         lockDurationMs: config.HYPERQ_LOCK_MS,
         stalledIntervalMs: config.HYPERQ_STALLED_INTERVAL_MS,
         logLevel: config.HYPERQ_LOG_LEVEL,
+        trialThreads: config.HYPERQ_TRIAL_THREADS,
         ...(o.backend ? { backend: o.backend } : {}),
         ...(o.exitWhenIdle === undefined ? {} : { exitWhenIdleMs: o.exitWhenIdle * 1000 }),
         ...(o.maxTrials === undefined ? {} : { maxTrials: o.maxTrials }),

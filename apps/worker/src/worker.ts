@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Job } from "bullmq";
-import { TRIALS_QUEUE, bullPrefix, silentLogger, trialJobId, trialProcessEnv, type Logger, type TrialPayload } from "@hyperq/protocol";
+import { TRIALS_QUEUE, bullPrefix, resolveTrialThreads, silentLogger, trialJobId, trialProcessEnv, type Logger, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis, type WorkerInfo } from "@hyperq/store";
 import type { RunTrialResult } from "./run-trial.ts";
 import { attemptToken } from "./token.ts";
@@ -27,6 +27,11 @@ export interface WorkerOptions {
   maxStalledCount?: number;
   /** How often the worker announces itself. @defaultValue 5000 */
   heartbeatMs?: number;
+  /**
+   * Threads each trial may use for the backend's matrix products (HYPERQ_TRIAL_THREADS): a number,
+   * or `auto` = max(1, floor(cores / concurrency)). @defaultValue "1"
+   */
+  trialThreads?: string;
   /** Log level forwarded to trial processes. @defaultValue "info" */
   logLevel?: string;
   /** Leave after this long with no trial to run (measured from the start or the last trial's end). @defaultValue never */
@@ -73,6 +78,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     HYPERQ_WORKER_ID: id,
     ...(opts.backend ? { HYPERQ_BACKEND: opts.backend } : {}),
     ...(opts.logLevel ? { HYPERQ_LOG_LEVEL: opts.logLevel } : {}),
+    HYPERQ_TRIAL_THREADS: String(resolveTrialThreads(opts.trialThreads ?? "1", availableParallelism(), concurrency)),
   });
 
   const redis = connectRedis(opts.redisUrl);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_KEY_PREFIX } from "./keys.ts";
 import { LOG_LEVELS } from "./log.ts";
+import { trialThreadsSchema } from "./trial-threads.ts";
 
 /**
  * Every setting a HyperQ process reads from the environment: the one schema. The CLI parses it once
@@ -32,6 +33,12 @@ export const configSchema = z.object({
   HYPERQ_MAX_DATASET_MB: z.coerce.number().positive("HYPERQ_MAX_DATASET_MB must be a positive number of MiB").default(64),
   /** Worker: trials at once (one sandboxed process each). */
   HYPERQ_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
+  /**
+   * Trial process: threads for the backend's matrix products, `auto` = max(1, floor(cores /
+   * concurrency)) or a number. Off (1) by default: tfjs-backend-wasm 4.22 runs single-threaded under
+   * Node whatever is asked (docs/engine-notes.md). @defaultValue "1"
+   */
+  HYPERQ_TRIAL_THREADS: trialThreadsSchema.default("1"),
   /** Worker: trial lock and stalled-check interval, ms (lower = faster recovery from dead workers). */
   HYPERQ_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   HYPERQ_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
@@ -51,6 +58,7 @@ export const trialProcessConfigSchema = configSchema.pick({
   HYPERQ_WORKER_ID: true,
   HYPERQ_BACKEND: true,
   HYPERQ_LOG_LEVEL: true,
+  HYPERQ_TRIAL_THREADS: true,
 });
 export type TrialProcessConfig = z.output<typeof trialProcessConfigSchema>;
 

@@ -86,5 +86,6 @@ export {
 } from "./keys.ts";
 export { silentLogger, createLogger, LOG_LEVELS, LOG_LINE_KEYS } from "./log.ts";
 export { configSchema, trialProcessConfigSchema, trialProcessEnv } from "./config.ts";
+export { trialThreadsSchema, resolveTrialThreads } from "./trial-threads.ts";
 export type { Config, TrialProcessConfig } from "./config.ts";
 export type { Logger, LogLevel, LoggerOptions } from "./log.ts";

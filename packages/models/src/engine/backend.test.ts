@@ -17,13 +17,13 @@ describe("initBackend", () => {
   it("honours HYPERQ_BACKEND, loads once per process and keeps its answer", async () => {
     process.env["HYPERQ_BACKEND"] = "wasm";
     try {
-      expect(await initBackend()).toEqual({ name: "wasm" });
+      expect(await initBackend()).toEqual({ name: "wasm", threads: { requested: 1, effective: 1 } });
     } finally {
       delete process.env["HYPERQ_BACKEND"];
     }
     expect(getBackend()).toBe("wasm");
     expect(hasFusedLstmKernels()).toBe(true);
-    expect(await initBackend()).toEqual({ name: "wasm" });
+    expect(await initBackend()).toEqual({ name: "wasm", threads: { requested: 1, effective: 1 } });
     await expect(initBackend("cpu")).rejects.toThrow(/already initialised/);
   });
 });

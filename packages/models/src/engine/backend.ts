@@ -11,6 +11,7 @@ import "./register-gradients.ts";
 import { fusedLstmKernelConfigs } from "./lstm-kernels.ts";
 import { installWasmPatches, originalWasmMatMul } from "./wasm-patches.ts";
 import { listNvidiaGpus, requireGpus } from "./gpu-devices.ts";
+import { requestedTrialThreads } from "./trial-threads.ts";
 
 export const BACKEND_NAMES = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -18,6 +19,11 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 /** The backend training runs on. */
 export interface BackendInfo {
   name: BackendName;
+  /**
+   * On wasm: the threads asked for (HYPERQ_TRIAL_THREADS) and those XNNPACK's matrix products run
+   * with. Under Node tfjs-backend-wasm 4.22 always runs one (its threaded binary is browser-only).
+   */
+  threads?: { requested: number; effective: number };
 }
 
 /** Thrown when a backend named by the caller or by HYPERQ_BACKEND cannot be loaded. */
@@ -51,7 +57,12 @@ export async function loadBackend(name: BackendName): Promise<void> {
   await tryLoad(name);
 }
 
-async function tryLoad(name: BackendName): Promise<void> {
+function info(name: BackendName, threads: BackendInfo["threads"]): BackendInfo {
+  return threads === undefined ? { name } : { name, threads };
+}
+
+/** Loads one backend; returns its thread counts where the backend reports them. */
+async function tryLoad(name: BackendName): Promise<BackendInfo["threads"]> {
   switch (name) {
     case "tensorflow-gpu":
       // Without a CUDA device libtensorflow would quietly run every op on the CPU.
@@ -67,12 +78,15 @@ async function tryLoad(name: BackendName): Promise<void> {
       if (!(await setBackend("tensorflow"))) throw new Error("tfjs-node loaded but the tensorflow backend did not start");
       return;
     case "wasm": {
-      await import("@tensorflow/tfjs-backend-wasm");
+      const wasm = await import("@tensorflow/tfjs-backend-wasm");
+      // Read once, when the backend is created: set before setBackend.
+      const requested = requestedTrialThreads(process.env["HYPERQ_TRIAL_THREADS"]);
+      wasm.setThreadsCount(requested);
       if (!(await setBackend("wasm"))) throw new Error("the wasm backend did not start (its .wasm binary could not be loaded)");
       await ready();
       installWasmPatches();
       registerFusedKernels("wasm");
-      return;
+      return { requested, effective: wasm.getThreadsCount() };
     }
     case "cpu":
       await import("@tensorflow/tfjs-backend-cpu");
@@ -103,18 +117,16 @@ async function load(preferred: string | undefined): Promise<BackendInfo> {
       throw new BackendUnavailableError(`HYPERQ_BACKEND must be one of ${BACKEND_NAMES.join(", ")}, but got "${forced}"`);
     }
     try {
-      await tryLoad(forced);
+      return info(forced, await tryLoad(forced));
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       throw new BackendUnavailableError(`backend "${forced}" was requested but cannot be loaded: ${why}`, err);
     }
-    return { name: forced };
   }
   const failures: string[] = [];
   for (const name of BACKEND_NAMES) {
     try {
-      await tryLoad(name);
-      return { name };
+      return info(name, await tryLoad(name));
     } catch (err) {
       failures.push(`${name}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
     }
