@@ -2,39 +2,24 @@
  * One log shape everywhere: a real worker process and the trial process it forks write to one
  * stderr, and every line there is a JSON object starting with the same keys of the same types.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { Queue } from "bullmq";
-import { LOG_LEVELS, LOG_LINE_KEYS, TRIALS_QUEUE, bullPrefix, trialJobId } from "@hyperq/protocol";
-import { RedisSweepStore, connectRedis } from "@hyperq/store";
-import { tinyTrial } from "./testing/tiny-trial.ts";
+import { LOG_LEVELS, LOG_LINE_KEYS } from "@hyperq/protocol";
+import { queueFixture } from "./testing/queue-fixture.ts";
 import { startWorkerProcess, waitFor, type WorkerProcess } from "./testing/worker-process.ts";
 
-const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `hqtest-logshape-${randomUUID().slice(0, 8)}`;
-const redis = connectRedis(url);
-const store = new RedisSweepStore(redis, { keyPrefix: prefix });
-const queue = new Queue(TRIALS_QUEUE, { connection: connectRedis(url), prefix: bullPrefix(prefix) });
+const fx = queueFixture("logshape");
 let worker: WorkerProcess | undefined;
 
 afterAll(async () => {
   await worker?.stop();
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await store.close();
-  redis.disconnect();
+  await fx.close();
 });
 
 describe("a worker's stderr", () => {
   it("holds only JSON lines of one shape, its trial process's included", async () => {
-    const { spec, payload } = tinyTrial("logs");
-    await store.createSweep(spec, { id: "logs", budget: 1 });
-    await store.createTrial("logs", 0, payload.params, payload.seed);
-    await queue.add("trial", payload, { jobId: trialJobId("logs", 0) });
-    worker = startWorkerProcess({ REDIS_URL: url, HYPERQ_PREFIX: prefix }, ["--backend", "wasm"]);
-    await waitFor("the trial to finish", async () => (await store.getTrial("logs", 0))?.state === "complete", 180_000);
+    await fx.enqueueTinyTrial("logs");
+    worker = startWorkerProcess({ REDIS_URL: fx.url, HYPERQ_PREFIX: fx.prefix }, ["--backend", "wasm"]);
+    await waitFor("the trial to finish", async () => (await fx.store.getTrial("logs", 0))?.state === "complete", 180_000);
     await worker.stop();
 
     const lines = worker.stderrLines().filter((l) => l.trim() !== "");

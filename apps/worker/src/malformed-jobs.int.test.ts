@@ -3,20 +3,13 @@
  * fails once, for good, with "malformed payload: …" naming the field; the worker says so in one
  * log line with the job's id and goes on serving real trials.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Queue } from "bullmq";
-import { TRIALS_QUEUE, bullPrefix, trialJobId } from "@hyperq/protocol";
-import { RedisSweepStore, connectRedis } from "@hyperq/store";
 import { tinyTrial } from "./testing/tiny-trial.ts";
+import { queueFixture } from "./testing/queue-fixture.ts";
 import { startWorkerProcess, waitFor, type WorkerProcess } from "./testing/worker-process.ts";
 
-const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `hqtest-malformed-${randomUUID().slice(0, 8)}`;
-const bull = bullPrefix(prefix);
-const redis = connectRedis(url);
-const store = new RedisSweepStore(redis, { keyPrefix: prefix });
-const queue = new Queue<unknown>(TRIALS_QUEUE, { connection: connectRedis(url), prefix: bull });
+const fx = queueFixture("malformed");
+const { redis, store, queue } = fx;
 /** BullMQ's own key layout: a job's hash. */
 const jobKey = (id: string) => queue.toKey(id);
 let worker: WorkerProcess | undefined;
@@ -42,17 +35,12 @@ beforeAll(async () => {
   await queue.add("trial", "garbage", { jobId: "data-string", attempts: 3 });
   await queue.add("trial", {}, { jobId: "data-empty", attempts: 3 });
   await queue.add("trial", { sweepId: 42, trialNumber: "abc" }, { jobId: "data-wrong-types", attempts: 3 });
-  worker = startWorkerProcess({ REDIS_URL: url, HYPERQ_PREFIX: prefix, HYPERQ_LOCK_MS: "5000", HYPERQ_STALLED_INTERVAL_MS: "2000" }, ["--backend", "wasm"]);
+  worker = startWorkerProcess({ REDIS_URL: fx.url, HYPERQ_PREFIX: fx.prefix, HYPERQ_LOCK_MS: "5000", HYPERQ_STALLED_INTERVAL_MS: "2000" }, ["--backend", "wasm"]);
 });
 
 afterAll(async () => {
   await worker?.stop();
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await store.close();
-  redis.disconnect();
+  await fx.close();
 });
 
 describe("a worker given malformed jobs", () => {
@@ -68,10 +56,7 @@ describe("a worker given malformed jobs", () => {
     }
 
     // A real trial enqueued afterwards is trained to the end.
-    const { spec, payload } = tinyTrial("good");
-    await store.createSweep(spec, { id: "good", budget: 1 });
-    await store.createTrial("good", 0, payload.params, payload.seed);
-    await queue.add("trial", payload, { jobId: trialJobId("good", 0) });
+    await fx.enqueueTinyTrial("good");
     const done = await waitFor("the good trial to finish", async () => {
       const t = await store.getTrial("good", 0);
       return t && ["complete", "failed", "pruned"].includes(t.state) ? t : undefined;
