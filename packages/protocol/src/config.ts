@@ -39,6 +39,11 @@ export const configSchema = z.object({
    * Node whatever is asked (docs/engine-notes.md). @defaultValue "1"
    */
   HYPERQ_TRIAL_THREADS: trialThreadsSchema.default("1"),
+  /**
+   * Trial process on the wasm backend: `auto` runs the LSTM layers on the native kernels where they
+   * were built at install (packages/models/native), `off` on the WebAssembly kernels. @defaultValue "auto"
+   */
+  HYPERQ_NATIVE_KERNELS: z.enum(["auto", "off"]).default("auto"),
   /** Worker: trial lock and stalled-check interval, ms (lower = faster recovery from dead workers). */
   HYPERQ_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   HYPERQ_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
@@ -59,6 +64,7 @@ export const trialProcessConfigSchema = configSchema.pick({
   HYPERQ_BACKEND: true,
   HYPERQ_LOG_LEVEL: true,
   HYPERQ_TRIAL_THREADS: true,
+  HYPERQ_NATIVE_KERNELS: true,
 });
 export type TrialProcessConfig = z.output<typeof trialProcessConfigSchema>;
 

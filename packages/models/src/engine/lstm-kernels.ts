@@ -27,6 +27,8 @@ import { getKernel } from "@tensorflow/tfjs-core";
 import type { DataType, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { gateKernelsFor } from "./lstm-gates.ts";
 import type { GateKernels } from "./lstm-gates.ts";
+import { nativeLstm } from "./native-lstm.ts";
+import type { NativeLstm } from "./native-lstm.ts";
 
 type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -55,6 +57,12 @@ interface Arena {
    * it (stable until the tensor is freed). Absent on cpu, where the gate arithmetic runs in JS.
    */
   simd?: { kernels: GateKernels; ptr(t: TensorInfo): number };
+  /**
+   * On wasm where the native kernels were built (and not switched off): whole-layer forward and
+   * BPTT in C++ on the same heap. `heap()` must be read after the last allocation (heap growth
+   * replaces the buffer).
+   */
+  native?: { lib: NativeLstm; heap(): ArrayBuffer; ptr(t: TensorInfo): number };
 }
 
 interface WasmBackendLike {
@@ -122,8 +130,15 @@ function makeArena(backend: KernelBackend, backendName: string, matMulKernel: Ke
       if (d === undefined) throw new Error("fused LSTM: tensor is not on the wasm backend");
       return d.id;
     };
+    const ptr = (t: TensorInfo): number => {
+      const offset = wasm.dataIdMap.get(t.dataId)?.memoryOffset;
+      if (offset === undefined || offset === null) throw new Error("fused LSTM: tensor has no wasm heap memory");
+      return offset;
+    };
+    const lib = nativeLstm();
     return {
       ...common,
+      ...(lib === undefined ? {} : { native: { lib, ptr, heap: () => wasm.wasm.asm.memory.buffer } }),
       alloc: (shape) => wasm.makeOutput(shape, "float32"),
       view: (t) => wasm.typedArrayFromHeap(t),
       free: (t) => void wasm.disposeData(t.dataId),
@@ -134,14 +149,7 @@ function makeArena(backend: KernelBackend, backendName: string, matMulKernel: Ke
         batchMatMul(id(a), shapeBytes([1, m, k]), 3, id(b), shapeBytes([1, k, n]), 3, false, false, id(out));
       },
       sigmoidInto: (x, out) => sigmoid(id(x), id(out)),
-      simd: {
-        kernels: gateKernelsFor(wasm.wasm.asm.memory),
-        ptr: (t) => {
-          const offset = wasm.dataIdMap.get(t.dataId)?.memoryOffset;
-          if (offset === undefined || offset === null) throw new Error("fused LSTM: tensor has no wasm heap memory");
-          return offset;
-        },
-      },
+      simd: { kernels: gateKernelsFor(wasm.wasm.asm.memory), ptr },
     };
   }
   const cpu = backend as unknown as CpuBackendLike;
@@ -228,6 +236,12 @@ function lstmForward(arena: Arena, inputs: Inputs, reverse: boolean): TensorInfo
   const [T, B, I] = x.shape as [number, number, number];
   const H4 = wih.shape[1] as number;
   const H = H4 / 4;
+  if (arena.native !== undefined) {
+    const { lib, ptr, heap } = arena.native;
+    const out = [arena.alloc([T + 1, B, H]), arena.alloc([T, B, H]), arena.alloc([T, B, H4])];
+    lib.forward(heap(), T, B, I, H, reverse ? 1 : 0, ...[x, wih, bias, whh, h0, c0, ...out].map(ptr));
+    return out;
+  }
   const H2 = 2 * H;
   const H3 = 3 * H;
   const BH = B * H;
@@ -337,6 +351,13 @@ function lstmBackward(arena: Arena, inputs: Inputs, reverse: boolean): TensorInf
   const [T, B, I] = x.shape as [number, number, number];
   const H4 = wih.shape[1] as number;
   const H = H4 / 4;
+  if (arena.native !== undefined) {
+    const { lib, ptr, heap } = arena.native;
+    // dx, dwih, db, dwhh, dh0, dc0
+    const out = [arena.alloc([T, B, I]), arena.alloc([I, H4]), arena.alloc([H4]), arena.alloc([H, H4]), arena.alloc([B, H]), arena.alloc([B, H])];
+    lib.backward(heap(), T, B, I, H, reverse ? 1 : 0, ...[dh, x, wih, whh, h0, c0, hSeq, cSeq, gates, ...out].map(ptr));
+    return out;
+  }
   const BH = B * H;
   const BH4 = B * H4;
   const whhT = arena.transpose(whh);
