@@ -24,7 +24,7 @@ RUN apt-get update \
 
 FROM base AS deps
 ARG TFJS_VERSION
-# node-gyp fallback in case the prebuilt tfjs-node binding cannot be fetched.
+# node-gyp fallback in case the prebuilt tfjs-node binding cannot be fetched, and the native LSTM kernels.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
@@ -34,6 +34,7 @@ COPY apps/dashboard/package.json apps/dashboard/
 COPY apps/worker/package.json apps/worker/
 COPY packages/forecaster/package.json packages/forecaster/
 COPY packages/models/package.json packages/models/
+COPY packages/models/native packages/models/native/
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/search/package.json packages/search/
 COPY packages/store/package.json packages/store/

@@ -9,7 +9,7 @@
  * `--threads N` sets HYPERQ_TRIAL_THREADS=N in each child (the row's `threads` is what the backend
  * reports it runs with); `--trials K` runs K children at once per backend, like a worker with
  * --concurrency K, and reports samples/s per machine (their sum; samples/CPU-s is their mean).
- * `--json` prints one line per row: backend, config, variant, H, L, B, T, samples_per_s,
+ * `--json` prints one line per row: backend, kernels (what ran the LSTM layers), config, variant, H, L, B, T, samples_per_s,
  * torch_samples_per_s, ratio (null where PyTorch is missing).
  * Each backend runs in its own child process (a process holds one tfjs backend); the cpu backend runs
  * only the multi variant on 64 samples unless --variants / --samples say otherwise. Unless --no-memory,
@@ -44,6 +44,8 @@ const FEATURES = 10;
 
 interface Row {
   backend: string;
+  /** What ran the LSTM layers (`BackendInfo.lstmKernels`): native kernels, webassembly, js. */
+  kernels: string;
   config: string;
   variant: string;
   samplesPerS: number;
@@ -103,6 +105,7 @@ async function child(): Promise<void> {
       });
       const row: Row = {
         backend: backend.name,
+        kernels: backend.lstmKernels,
         config: c.name,
         variant,
         samplesPerS: Math.round((epochs * n) / (ms / 1000)),
@@ -217,6 +220,7 @@ async function main(): Promise<void> {
     const torchSps = python === undefined ? undefined : torchReference(python, torchScript, c, r.variant);
     return {
       backend: r.backend,
+      kernels: r.kernels,
       config: r.config,
       variant: r.variant,
       H: c.H,
@@ -236,12 +240,12 @@ async function main(): Promise<void> {
     for (const row of table) console.log(JSON.stringify(row));
     return;
   }
-  console.log("\n| backend | config | variant | trials × threads | samples/s | PyTorch twin (1 thread) | ratio | samples/CPU-s |");
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("\n| backend | LSTM kernels | config | variant | trials × threads | samples/s | PyTorch twin (1 thread) | ratio | samples/CPU-s |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of table) {
     const twin = r.torch_samples_per_s ?? "—";
     const ratio = r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`;
-    console.log(`| ${r.backend} | H${r.H} L${r.L} B${r.B} T${r.T} | ${r.variant} | ${r.trials} × ${r.threads} | ${r.samples_per_s} | ${twin} | ${ratio} | ${r.samples_per_cpu_s} |`);
+    console.log(`| ${r.backend} | ${r.kernels} | H${r.H} L${r.L} B${r.B} T${r.T} | ${r.variant} | ${r.trials} × ${r.threads} | ${r.samples_per_s} | ${twin} | ${ratio} | ${r.samples_per_cpu_s} |`);
   }
   if (python === undefined) console.log("\nPyTorch not importable (apt-get install python3-torch): no ratios printed.");
 }

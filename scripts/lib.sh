@@ -26,4 +26,6 @@ ensure_deps() {
     echo "==> installing dependencies (pnpm $PNPM_VERSION)" >&2
     pnpm_cmd install --frozen-lockfile >&2
   fi
+  # The native LSTM kernels (optional; rebuilt only when their sources changed since the install).
+  node packages/models/native/build.mjs
 }

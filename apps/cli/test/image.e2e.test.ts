@@ -63,6 +63,10 @@ describe("docker/Dockerfile, replayed without Docker", () => {
     expect(existsSync(join(app, "apps/cli/node_modules/@types"))).toBe(false);
   });
 
+  it.runIf(spawnSync(process.env["CXX"] || "c++", ["--version"]).status === 0)("builds the native LSTM kernels in the install stage, and the image keeps them", () => {
+    expect(existsSync(join(app, "packages/models/native/build/hyperq_lstm.node"))).toBe(true);
+  });
+
   it("runs `hyperq --help` through the entrypoint", () => {
     const r = spawnSync(process.execPath, [...entrypoint.slice(1), ...(execForm(final, "CMD") ?? ["--help"])], { cwd: app, encoding: "utf8" });
     expect(r.stderr).toBe("");

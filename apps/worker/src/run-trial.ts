@@ -136,7 +136,7 @@ export async function runTrial(payload: TrialPayload, ctx: RunTrialContext): Pro
   }
 
   const backend = await initBackend(ctx.backend);
-  log.info({ ...where, backend: backend.name, ...(backend.threads ? { threads: backend.threads } : {}) }, "backend ready");
+  log.info({ ...where, backend: backend.name, lstmKernels: backend.lstmKernels, ...(backend.threads ? { threads: backend.threads } : {}) }, "backend ready");
   let decision: EpochDecision = { decision: "continue" };
   const checkpoints = await trialCheckpoints(store, payload, token, windows.train.n, log);
   await checkpoints.replay();

@@ -12,6 +12,7 @@ import { fusedLstmKernelConfigs } from "./lstm-kernels.ts";
 import { installWasmPatches, originalWasmMatMul } from "./wasm-patches.ts";
 import { listNvidiaGpus, requireGpus } from "./gpu-devices.ts";
 import { requestedTrialThreads } from "./trial-threads.ts";
+import { nativeLstm } from "./native-lstm.ts";
 
 export const BACKEND_NAMES = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -24,6 +25,12 @@ export interface BackendInfo {
    * with. Under Node tfjs-backend-wasm 4.22 always runs one (its threaded binary is browser-only).
    */
   threads?: { requested: number; effective: number };
+  /**
+   * What runs the LSTM layers: `native x86-64-v3` / `native baseline` (the C++ kernels on the wasm
+   * heap, by instruction set), `webassembly` (wasm without them: SIMD gate kernels and XNNPACK),
+   * `js` (cpu) or `tensorflow` (libtensorflow's ops).
+   */
+  lstmKernels: string;
 }
 
 /** Thrown when a backend named by the caller or by HYPERQ_BACKEND cannot be loaded. */
@@ -58,7 +65,9 @@ export async function loadBackend(name: BackendName): Promise<void> {
 }
 
 function info(name: BackendName, threads: BackendInfo["threads"]): BackendInfo {
-  return threads === undefined ? { name } : { name, threads };
+  const native = name === "wasm" ? nativeLstm() : undefined;
+  const lstmKernels = native !== undefined ? `native ${native.isa}` : name === "wasm" ? "webassembly" : name === "cpu" ? "js" : "tensorflow";
+  return threads === undefined ? { name, lstmKernels } : { name, threads, lstmKernels };
 }
 
 /** Loads one backend; returns its thread counts where the backend reports them. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from "@tensorflow/tfjs-core";
 import { createResumableRng, MODEL_VARIANTS } from "@hyperq/protocol";
@@ -58,12 +58,40 @@ describe("lstm-gates.wasm", () => {
 
 type LstmFn = (x: Tensor3D, wih: Tensor2D, b: Tensor1D, whh: Tensor2D, h0: Tensor2D, c0: Tensor2D, options?: LstmRunOptions) => LstmResult;
 
-/** Odd sizes: H below, at and past the 4-lane width with a scalar tail; B and I odd. */
+/**
+ * Odd sizes: H below, at and past the 4- and 8-lane widths with scalar tails; B and I odd; and for
+ * the native kernels' matrix products every register block (6 rows and fewer; 16, 8 and tail
+ * columns), a k longer than one 256-row chunk (T·B = 280) and an I ≥ 16 (dx through Wᵀ).
+ */
 const SIZES = [
   { T: 5, B: 3, I: 3, H: 7 },
   { T: 3, B: 1, I: 1, H: 3 },
   { T: 4, B: 5, I: 6, H: 9 },
+  { T: 3, B: 8, I: 5, H: 6 },
+  { T: 40, B: 7, I: 17, H: 13 },
 ];
+
+/**
+ * The engines the fused op runs on: wasm with the native kernels (where built), wasm with the
+ * WebAssembly gate kernels and XNNPACK, and cpu.
+ */
+const ENGINES = [
+  { name: "wasm, native kernels", backend: "wasm", native: "auto" },
+  { name: "wasm, WebAssembly kernels", backend: "wasm", native: "off" },
+  { name: "cpu", backend: "cpu", native: "off" },
+] as const;
+
+/** Sets HYPERQ_NATIVE_KERNELS for the tests of one describe block (read by every kernel call). */
+function useNative(setting: "auto" | "off"): void {
+  const before = process.env["HYPERQ_NATIVE_KERNELS"];
+  beforeAll(() => {
+    process.env["HYPERQ_NATIVE_KERNELS"] = setting;
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env["HYPERQ_NATIVE_KERNELS"];
+    else process.env["HYPERQ_NATIVE_KERNELS"] = before;
+  });
+}
 
 function randomInputs(s: (typeof SIZES)[number], seed: number): Tensor[] {
   const rng = createResumableRng(seed);
@@ -87,10 +115,11 @@ function worstDiff(a: Tensor, b: Tensor): number {
   return worst;
 }
 
-for (const backend of ["wasm", "cpu"] as const) {
-  describe(`fused LSTM at odd sizes on ${backend}`, () => {
+for (const engine of ENGINES) {
+  describe(`fused LSTM at odd sizes on ${engine.name}`, () => {
+    useNative(engine.native);
     beforeAll(async () => {
-      await loadBackend(backend);
+      await loadBackend(engine.backend);
     });
 
     for (const s of SIZES) {
@@ -115,7 +144,8 @@ for (const backend of ["wasm", "cpu"] as const) {
   });
 }
 
-describe("every model variant: the fused kernels give the reference's loss and gradients", () => {
+describe.each(ENGINES.filter((e) => e.backend === "wasm"))("every model variant on $name: the fused kernels give the reference's loss and gradients", (engine) => {
+  useNative(engine.native);
   beforeAll(async () => {
     await loadBackend("wasm");
   });
@@ -135,8 +165,8 @@ describe("every model variant: the fused kernels give the reference's loss and g
     }
   }
 
-  it.each(MODEL_VARIANTS)("%s (inputSize 3, hidden 7, 2 layers, horizon 2, T 5, B 3)", (variant) => {
-    const model = buildModel({ variant, inputSize: 3, hiddenSize: 7, numLayers: 2, dropout: 0, horizon: 2 }, 11);
+  it.each(MODEL_VARIANTS)("%s (inputSize 3, hidden 9, 2 layers, horizon 2, T 5, B 3)", (variant) => {
+    const model = buildModel({ variant, inputSize: 3, hiddenSize: 9, numLayers: 2, dropout: 0, horizon: 2 }, 11);
     try {
       const rng = createResumableRng(12);
       const x = tf.tensor3d(Float32Array.from({ length: 3 * 5 * 3 }, () => rng.next() * 2 - 1), [3, 5, 3]);
