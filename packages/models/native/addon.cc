@@ -2,16 +2,21 @@
 // tfjs wasm backend's heap: JS passes the heap's ArrayBuffer and each tensor's byte offset, every
 // span is bounds-checked here, and nothing is copied in or out.
 #include <node_api.h>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
+#include "parallel.h"
 
 #define HQ_DECLARE(NS)                                                                                                   \
   namespace NS {                                                                                                       \
   void lstmForward(int, int, int, int, bool, const float*, const float*, const float*, const float*, const float*,     \
-                   const float*, float*, float*, float*);                                                              \
+                   const float*, float*, float*, float*, const Parallel&);                                             \
   void lstmBackward(int, int, int, int, bool, const float*, const float*, const float*, const float*, const float*,    \
                     const float*, const float*, const float*, const float*, float*, float*, float*, float*, float*,    \
-                    float*);                                                                                           \
+                    float*, const Parallel&);                                                                          \
   }
 HQ_DECLARE(hq_base)
 #ifdef HQ_HAVE_V3
@@ -19,6 +24,78 @@ HQ_DECLARE(hq_v3)
 #endif
 
 namespace {
+
+// A fixed set of threads that sleep until a kernel hands them parts of its work. One per process
+// (Node calls the kernels from its main thread only).
+class Pool final : public Parallel {
+ public:
+  ~Pool() { resize(1); }
+
+  int threads() const { return threads_; }
+
+  void resize(int n) {
+    if (n == threads_) return;
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+    stop_ = false;
+    threads_ = n;
+    for (int i = 1; i < n; i++) workers_.emplace_back([this] { loop(); });
+  }
+
+  void run(int work, const std::function<void(int, int)>& f) const override {
+    const int parts = work < threads_ ? work : threads_;
+    if (parts <= 1) {
+      f(1, 0);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      job_ = &f;
+      parts_ = parts;
+      next_ = 1;
+      remaining_ = parts - 1;
+    }
+    wake_.notify_all();
+    f(parts, 0);
+    std::unique_lock<std::mutex> lk(m_);
+    done_.wait(lk, [this] { return remaining_ == 0; });
+    job_ = nullptr;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lk(m_);
+    for (;;) {
+      wake_.wait(lk, [this] { return stop_ || (job_ != nullptr && next_ < parts_); });
+      if (stop_) return;
+      const int p = next_++;
+      const int parts = parts_;
+      const auto* f = job_;
+      lk.unlock();
+      (*f)(parts, p);
+      lk.lock();
+      if (--remaining_ == 0) done_.notify_one();
+    }
+  }
+
+  int threads_ = 1;
+  std::vector<std::thread> workers_;
+  mutable std::mutex m_;
+  mutable std::condition_variable wake_, done_;
+  mutable const std::function<void(int, int)>* job_ = nullptr;
+  mutable int parts_ = 0, next_ = 0, remaining_ = 0;
+  bool stop_ = false;
+};
+
+Pool& pool() {
+  static Pool p;
+  return p;
+}
 
 bool useV3() {
 #ifdef HQ_HAVE_V3
@@ -98,11 +175,11 @@ napi_value Forward(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
 #ifdef HQ_HAVE_V3
   if (useV3()) {
-    hq_v3::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates);
+    hq_v3::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
     return nullptr;
   }
 #endif
-  hq_base::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates);
+  hq_base::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
   return nullptr;
 }
 
@@ -131,16 +208,34 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
 #ifdef HQ_HAVE_V3
   if (useV3()) {
-    hq_v3::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0);
+    hq_v3::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
     return nullptr;
   }
 #endif
-  hq_base::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0);
+  hq_base::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
   return nullptr;
+}
+
+// setThreads(n): the threads every later kernel call uses (1..256; results do not depend on it).
+// Returns the count now in use.
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int64_t n = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 1 || napi_get_value_int64(env, argv[0], &n) != napi_ok || n < 1 || n > 256) {
+    napi_throw_range_error(env, "ERR_HYPERQ_NATIVE", "hyperq native LSTM: threads must be an integer from 1 to 256");
+    return nullptr;
+  }
+  pool().resize((int)n);
+  napi_value out;
+  napi_create_int32(env, pool().threads(), &out);
+  return out;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
   napi_value fn, isa;
+  napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn);
+  napi_set_named_property(env, exports, "setThreads", fn);
   napi_create_function(env, "forward", NAPI_AUTO_LENGTH, Forward, nullptr, &fn);
   napi_set_named_property(env, exports, "forward", fn);
   napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn);

@@ -46,7 +46,7 @@ const probe = spawnSync(cxx, ["--version"], { encoding: "utf8" });
 if (probe.error !== undefined || probe.status !== 0) giveUp(`no C++ compiler (${cxx}) to build the native LSTM kernels`);
 
 const x64 = process.arch === "x64";
-const common = ["-O3", "-std=c++17", "-fPIC", "-fno-exceptions", "-fno-rtti", "-ffp-contract=fast", "-fvisibility=hidden", `-I${include}`, "-DNODE_GYP_MODULE_NAME=hyperq_lstm"];
+const common = ["-O3", "-std=c++17", "-fPIC", "-pthread", "-fno-exceptions", "-fno-rtti", "-ffp-contract=fast", "-fvisibility=hidden", `-I${include}`, "-DNODE_GYP_MODULE_NAME=hyperq_lstm"];
 const units = [
   { src: "lstm-base.cc", flags: [] },
   ...(x64 ? [{ src: "lstm-x86-64-v3.cc", flags: ["-march=x86-64-v3"] }] : []),
@@ -63,7 +63,7 @@ for (const u of units) {
   objects.push(obj);
 }
 const tmp = `${out}.${process.pid}.tmp`;
-const link = spawnSync(cxx, ["-shared", "-o", tmp, ...objects], { encoding: "utf8" });
+const link = spawnSync(cxx, ["-shared", "-pthread", "-o", tmp, ...objects], { encoding: "utf8" });
 if (link.status !== 0) giveUp("linking the native LSTM kernels failed");
 renameSync(tmp, out);
 log("info", "native LSTM kernels built", { file: "build/hyperq_lstm.node", seconds: Math.round((Date.now() - started) / 100) / 10 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { initBackend } from "./backend.ts";
+import { nativeLstm } from "./native-lstm.ts";
 import { requestedTrialThreads } from "./trial-threads.ts";
 
 describe("HYPERQ_TRIAL_THREADS", () => {
@@ -10,9 +11,10 @@ describe("HYPERQ_TRIAL_THREADS", () => {
       const info = await initBackend();
       expect(info.name).toBe("wasm");
       expect(info.threads?.requested).toBe(3);
-      // tfjs-backend-wasm 4.22 never loads its threaded binary under Node (docs/engine-notes.md):
-      // XNNPACK runs on the calling thread whatever is asked. Should a release enable it, this fails.
-      expect(info.threads?.effective).toBe(1);
+      // The native LSTM kernels run the threads asked for. Without them: tfjs-backend-wasm 4.22 never
+      // loads its threaded binary under Node (docs/engine-notes.md), so XNNPACK runs on the calling
+      // thread whatever is asked. Should a release enable it, this fails.
+      expect(info.threads?.effective).toBe(nativeLstm() !== undefined ? 3 : 1);
     } finally {
       delete process.env["HYPERQ_BACKEND"];
       delete process.env["HYPERQ_TRIAL_THREADS"];

@@ -21,8 +21,9 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 export interface BackendInfo {
   name: BackendName;
   /**
-   * On wasm: the threads asked for (HYPERQ_TRIAL_THREADS) and those XNNPACK's matrix products run
-   * with. Under Node tfjs-backend-wasm 4.22 always runs one (its threaded binary is browser-only).
+   * On wasm: the threads asked for (HYPERQ_TRIAL_THREADS) and those the LSTM layers run with: all of
+   * them on the native kernels; one without them (tfjs-backend-wasm 4.22's threaded binary is
+   * browser-only, so XNNPACK runs one thread under Node).
    */
   threads?: { requested: number; effective: number };
   /**
@@ -95,7 +96,9 @@ async function tryLoad(name: BackendName): Promise<BackendInfo["threads"]> {
       await ready();
       installWasmPatches();
       registerFusedKernels("wasm");
-      return { requested, effective: wasm.getThreadsCount() };
+      // The native LSTM kernels run their own threads; XNNPACK (the rest of the model) runs one.
+      const native = nativeLstm();
+      return { requested, effective: native !== undefined ? native.setThreads(requested) : wasm.getThreadsCount() };
     }
     case "cpu":
       await import("@tensorflow/tfjs-backend-cpu");

@@ -12,6 +12,7 @@ import { LSTM_BACKWARD_KERNEL, LSTM_FORWARD_KERNEL } from "./lstm-kernels.ts";
 import { lstmSequenceFused, lstmSequenceReference } from "./lstm-op.ts";
 import type { LstmResult, LstmRunOptions } from "./lstm-op.ts";
 import { buildModel } from "../models.ts";
+import { nativeLstm } from "./native-lstm.ts";
 
 const pkg = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -77,17 +78,23 @@ const SIZES = [
  */
 const ENGINES = [
   { name: "wasm, native kernels", backend: "wasm", native: "auto" },
+  { name: "wasm, native kernels on 3 threads", backend: "wasm", native: "auto", threads: 3 },
   { name: "wasm, WebAssembly kernels", backend: "wasm", native: "off" },
   { name: "cpu", backend: "cpu", native: "off" },
-] as const;
+] as const satisfies readonly { name: string; backend: string; native: "auto" | "off"; threads?: number }[];
 
-/** Sets HYPERQ_NATIVE_KERNELS for the tests of one describe block (read by every kernel call). */
-function useNative(setting: "auto" | "off"): void {
+/**
+ * Sets HYPERQ_NATIVE_KERNELS (read by every kernel call) and the native kernels' threads for the
+ * tests of one describe block.
+ */
+function useNative(setting: "auto" | "off", threads = 1): void {
   const before = process.env["HYPERQ_NATIVE_KERNELS"];
   beforeAll(() => {
     process.env["HYPERQ_NATIVE_KERNELS"] = setting;
+    nativeLstm()?.setThreads(threads);
   });
   afterAll(() => {
+    nativeLstm()?.setThreads(1);
     if (before === undefined) delete process.env["HYPERQ_NATIVE_KERNELS"];
     else process.env["HYPERQ_NATIVE_KERNELS"] = before;
   });
@@ -117,7 +124,7 @@ function worstDiff(a: Tensor, b: Tensor): number {
 
 for (const engine of ENGINES) {
   describe(`fused LSTM at odd sizes on ${engine.name}`, () => {
-    useNative(engine.native);
+    useNative(engine.native, "threads" in engine ? engine.threads : 1);
     beforeAll(async () => {
       await loadBackend(engine.backend);
     });
@@ -184,5 +191,32 @@ describe.each(ENGINES.filter((e) => e.backend === "wasm"))("every model variant 
     } finally {
       model.dispose();
     }
+  });
+});
+
+describe.runIf(nativeLstm() !== undefined)("native kernels on several threads", () => {
+  useNative("auto");
+  beforeAll(async () => {
+    await loadBackend("wasm");
+  });
+
+  it("give bit-identical outputs and gradients for 1, 2 and 3 threads", () => {
+    const s = { T: 40, B: 7, I: 17, H: 13 };
+    const runs = [1, 2, 3].map((threads) => {
+      nativeLstm()!.setThreads(threads);
+      return tf.tidy(() => {
+        const all = randomInputs(s, 77);
+        const inputs = all.slice(0, 6);
+        const [wh, wc] = all.slice(6) as [Tensor, Tensor];
+        for (const reverse of [false, true]) {
+          const [x, wih, b, whh, h0, c0] = inputs as [Tensor3D, Tensor2D, Tensor1D, Tensor2D, Tensor2D, Tensor2D];
+          all.push(lstmSequenceFused(x, wih, b, whh, h0, c0, { reverse }).hc, ...tf.grads(lossOf(lstmSequenceFused, wh, wc, reverse))(inputs));
+        }
+        return all.slice(8).map((t) => Array.from(t.dataSync()));
+      });
+    });
+    nativeLstm()!.setThreads(1);
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
   });
 });

@@ -15,6 +15,11 @@ export interface NativeLstm {
   forward(heap: ArrayBuffer, T: number, B: number, I: number, H: number, reverse: number, ...ptrs: number[]): void;
   /** backward(heap, T, B, I, H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0) */
   backward(heap: ArrayBuffer, T: number, B: number, I: number, H: number, reverse: number, ...ptrs: number[]): void;
+  /**
+   * Threads every later call uses (1–256; the kernels cut their work so that results are the same
+   * for any count). Returns the count now in use.
+   */
+  setThreads(n: number): number;
   /** The instruction set the kernels run with: `x86-64-v3` (AVX2 + FMA) or `baseline`. */
   readonly isa: string;
 }
