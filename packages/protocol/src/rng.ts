@@ -33,6 +33,8 @@ export interface ResumableRng extends Rng {
   getState(): number;
   /** Restores a state from {@link ResumableRng.getState}. */
   setState(state: number): void;
+  /** Fills `out` with the next `out.length` draws of `uint32`, in one tight loop (bulk masks). */
+  fillUint32(out: Uint32Array): void;
 }
 
 /** The derived draws (`int`, `normal`) on top of a generator's `next` and `uint32`. */
@@ -138,6 +140,16 @@ export function createResumableRng(seed: number): ResumableRng {
     getState: () => state,
     setState: (s) => {
       state = s | 0;
+    },
+    fillUint32: (out) => {
+      let s = state;
+      for (let i = 0; i < out.length; i++) {
+        s = (s + 0x6d2b79f5) | 0;
+        let t = Math.imul(s ^ (s >>> 15), s | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        out[i] = t ^ (t >>> 14);
+      }
+      state = s;
     },
   };
 }
