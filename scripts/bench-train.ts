@@ -4,7 +4,7 @@
  * and epochs) timed in the same sitting when python3-torch is installed. Compare ratios from one
  * sitting only: the machines are shared and noisy.
  *
- * Usage: tsx scripts/bench-train.ts [--backends wasm,cpu] [--variants multi,single,...] [--configs seed,large,huge]
+ * Usage: tsx scripts/bench-train.ts [--backends wasm,cpu] [--variants multi,single,...] [--configs small,seed,large,huge]
  *        [--samples 1024] [--epochs 3] [--threads 1] [--trials 1] [--no-torch] [--no-memory] [--json]
  * `--threads N` sets HYPERQ_TRIAL_THREADS=N in each child (the row's `threads` is what the backend
  * reports it runs with); `--trials K` runs K children at once per backend, like a worker with
@@ -36,6 +36,8 @@ interface BenchConfig {
   epochs: number;
 }
 const CONFIGS: Record<string, BenchConfig> = {
+  /** The size of a typical trial of a real sweep (`pnpm bench:real`), where per-batch overhead shows. */
+  small: { name: "small", H: 32, L: 1, B: 32, T: 12, samples: 2048, epochs: 3 },
   seed: { name: "seed", H: 64, L: 2, B: 32, T: 20, samples: 1024, epochs: 3 },
   large: { name: "large", H: 128, L: 2, B: 64, T: 60, samples: 1024, epochs: 3 },
   huge: { name: "huge", H: 256, L: 3, B: 128, T: 120, samples: 256, epochs: 1 },
