@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { nativeLstm } from "./native-lstm.ts";
 
@@ -29,5 +30,24 @@ describe("native LSTM kernels", () => {
     expect(() => lib.forward(heap, 2, 0, 1, 1, 0, ...ok)).toThrow(/sizes out of range/);
     expect(() => lib.forward(heap, 2, 1, 1, 1, 0, ...ok.slice(0, 8))).toThrow(/number of arguments/);
     expect(bytes.every((b) => b === 7)).toBe(true);
+  });
+});
+
+describe("native/build.mjs", () => {
+  const script = fileURLToPath(new URL("../../native/build.mjs", import.meta.url));
+  const run = (...args: string[]) => spawnSync(process.execPath, [script, "--force", ...args], { encoding: "utf8", env: { ...process.env, CXX: "/nonexistent/c++" } });
+
+  it("without a compiler: one warning line, exit 0, so the install goes on with the WebAssembly kernels", () => {
+    const r = run();
+    expect(r.status).toBe(0);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ level: "warn", name: "native-build", msg: expect.stringMatching(/no C\+\+ compiler .*WebAssembly kernels/) });
+  });
+
+  it("with --strict, the same is an error (exit 1)", () => {
+    const r = run("--strict");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/"level":"error".*no C\+\+ compiler/);
   });
 });
