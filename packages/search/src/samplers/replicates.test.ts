@@ -40,13 +40,21 @@ describe("GP re-evaluation under noise", () => {
     for (const seed of [0, 1, 2]) expect(runSampler(new GpSampler(on), rosenbrock4, { budget: 50, seed, now }).duplicates).toBeLessThanOrEqual(1);
   });
 
-  it("keeps re-evaluations within replicateShare of the trials asked, at every point of the sweep", () => {
+  it("keeps re-evaluations within replicateShare of the trials asked, at every point of the sweep, sequential or 4 pending", () => {
     const sd = 0.3 * functionRange(branin);
-    for (const share of [0.1, 0.3]) {
-      const r = runSampler(new GpSampler({ replicateShare: share, replicates: 10 }), noisy(branin, sd, 4), { budget: 50, seed: 4, now });
-      expect(r.duplicates).toBeGreaterThan(0);
-      for (let n = 1; n <= r.trials.length; n++) expect(countRepeats(r.trials.slice(0, n))).toBeLessThanOrEqual(share * n);
+    for (const pending of [1, 4]) {
+      for (const share of [0.1, 0.3]) {
+        const r = runSampler(new GpSampler({ replicateShare: share, replicates: 10 }), noisy(branin, sd, 4), { budget: 50, seed: 4, now, pending });
+        expect(r.duplicates).toBeGreaterThan(0);
+        for (let n = 1; n <= r.trials.length; n++) expect(countRepeats(r.trials.slice(0, n))).toBeLessThanOrEqual(share * n);
+      }
     }
+  });
+
+  it("counts pending evaluations: with 4 trials outstanding no configuration gets more than `replicates`", () => {
+    const r = runSampler(new GpSampler({ replicates: 2 }), noisy(branin, 0.3 * functionRange(branin), 0), { budget: 50, seed: 0, now, pending: 4 });
+    expect(r.duplicates).toBeGreaterThan(0);
+    expect(evaluationsPerConfig(r.trials)[0]).toBe(2);
   });
 
   it("is off by default and with replicates below 2", () => {
