@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Worker, UnrecoverableError, type Job } from "bullmq";
-import { TRIALS_QUEUE, bullPrefix, parseSweepSpec, type SweepSpecInput, type TrialPayload } from "@hyperq/protocol";
+import { TRIALS_QUEUE, bullPrefix, deriveTrialSeed, parseSweepSpec, type SweepSpecInput, type TrialPayload } from "@hyperq/protocol";
 import { RedisSweepStore, connectRedis } from "@hyperq/store";
 import { Coordinator } from "./coordinator.ts";
 import { TrialQueue } from "./trial-queue.ts";
@@ -58,14 +58,19 @@ describe("Coordinator", () => {
   }
 
   /** Trains nothing: claims, reports two epochs, completes with the synthetic objective. */
-  async function fakeTrain(job: Job<TrialPayload>) {
+  function fakeTrain(job: Job<TrialPayload>) {
+    return noisyTrain(job, () => 0);
+  }
+
+  /** `fakeTrain` with `noise` of the trial's seed added to the loss, as a real training's varies with its seed. */
+  async function noisyTrain(job: Job<TrialPayload>, noise: (seed: number) => number) {
     const { sweepId, trialNumber: n, params } = job.data;
     const token = `${job.id}/${job.attemptsMade}`;
     const claim = await store.claimTrial(sweepId, n, { workerId: "test", token });
     if (!claim.ok) return;
     const s = await store.getSweep(sweepId);
     maxInFlight = Math.max(maxInFlight, (s?.counts.running ?? 0) + (s?.counts.waiting ?? 0));
-    const loss = objective(params);
+    const loss = objective(params) + noise(job.data.seed);
     await store.reportEpoch(sweepId, n, token, { epoch: 1, trainLoss: loss, valLoss: loss * 2, learningRate: 1e-3, durationMs: 1 });
     await new Promise((r) => setTimeout(r, 20));
     await store.reportEpoch(sweepId, n, token, { epoch: 2, trainLoss: loss, valLoss: loss, learningRate: 1e-3, durationMs: 1 });
@@ -134,6 +139,24 @@ describe("Coordinator", () => {
     expect(best).toBeLessThanOrEqual(initialBest);
     const warnings = (await store.readEvents("0")).filter((e) => e.type === "sampler.warning");
     expect(warnings).toEqual([]);
+  });
+
+  it("gp on a noisy objective: a re-evaluated configuration trains again under a trial seed of its own", async () => {
+    // The loss depends on the trial's seed, as a real training does: noise of about a third of the range.
+    startWorker((job) => noisyTrain(job, (seed) => 0.8 * ((seed % 1000) / 1000 - 0.5)), 1);
+    const gpSpec = spec({ method: "gp", gp: { replicates: 3 }, budget: 30, parallelism: 1, space: { learning_rate: { type: "float", low: 1e-4, high: 1e-1, log: true }, dropout: { type: "float", low: 0, high: 0.5 } } });
+    await store.createSweep(gpSpec, { id: "noisy", budget: 30 });
+    coordinator();
+    await until("noisy", "complete", 60_000);
+    const trials = await store.listTrials("noisy");
+    const byConfig = new Map<string, typeof trials>();
+    for (const t of trials) byConfig.set(JSON.stringify(t.params), [...(byConfig.get(JSON.stringify(t.params)) ?? []), t]);
+    const repeated = [...byConfig.values()].filter((g) => g.length > 1);
+    expect(repeated.length).toBeGreaterThan(0);
+    for (const g of repeated) {
+      expect(new Set(g.map((t) => t.seed)).size).toBe(g.length);
+      for (const t of g) expect(t.seed).toBe(deriveTrialSeed(gpSpec.seed, t.number));
+    }
   });
 
   it("two coordinators never drive the same sweep at once", async () => {

@@ -60,10 +60,12 @@ space:
   });
 
   it("takes the GP's options and refuses others", () => {
-    const r = parseSweepSpec({ ...base, method: "gp", gp: { initialTrials: 8, finalExploitation: false } });
-    expect(r.ok && r.value.gp).toEqual({ initialTrials: 8, finalExploitation: false });
-    const got = issues({ ...base, method: "gp", gp: { finalExploitation: "yes", candidates: 9 } });
-    expect(got).toEqual(expect.arrayContaining([expect.stringMatching(/^gp\.finalExploitation: .*boolean/), expect.stringMatching(/^gp: Unrecognized key: "candidates"/)]));
+    const r = parseSweepSpec({ ...base, method: "gp", gp: { initialTrials: 8, finalExploitation: false, replicates: 3 } });
+    expect(r.ok && r.value.gp).toEqual({ initialTrials: 8, finalExploitation: false, replicates: 3 });
+    const got = issues({ ...base, method: "gp", gp: { finalExploitation: "yes", candidates: 9, replicates: 11 } });
+    expect(got).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^gp\.finalExploitation: .*boolean/), expect.stringMatching(/^gp: Unrecognized key: "candidates"/), expect.stringMatching(/^gp\.replicates: .*10/)]),
+    );
   });
 
   it("checks values against the hyperparameter catalogue", () => {

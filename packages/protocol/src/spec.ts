@@ -50,6 +50,13 @@ export const gpOptionsSchema = z.strictObject({
    * Turn off for a sweep you mean to extend. @defaultValue true
    */
   finalExploitation: z.boolean().optional(),
+  /**
+   * Evaluations a promising configuration may get when the objective is noisy (a training's
+   * validation loss varies with its seed): the GP then sometimes trains the configuration with the
+   * lowest predicted loss again, as a new trial with a seed of its own, at most a fifth of the
+   * budget. 0 or 1: never. @defaultValue 0
+   */
+  replicates: z.number().int().min(0).max(10).optional(),
 });
 export type GpOptions = z.output<typeof gpOptionsSchema>;
 

@@ -4,8 +4,9 @@ import type { ParamAssignment, SearchSpace, TrialState } from "@hyperq/protocol"
  * A trial as a sampler sees it, finished and pending alike.
  *
  * How each state enters a sampler:
- * - `waiting`, `running`: pending. Their configuration is taken (never suggested again); the GP
- *   adds them as fantasies (kriging believer).
+ * - `waiting`, `running`: pending. Their configuration is taken (not suggested again, except by
+ *   the GP's re-evaluation of a promising configuration under noise, `GpSamplerOptions.replicates`);
+ *   the GP adds them as fantasies (kriging believer).
  * - `complete`: observed with `value`. A non-finite value (NaN, ±Infinity: a diverged training)
  *   is treated like `failed`.
  * - `failed`: its configuration is taken; the GP counts it as observed at the worst finite value
