@@ -56,14 +56,12 @@ export interface GpSamplerOptions extends GpOptions, SurrogateOptions {
    * values, a model-based trial evaluates the sweep's configuration with the lowest posterior mean
    * again (in a sweep, the new trial number trains it with another seed) while it has had fewer
    * than `replicates` evaluations, re-evaluations staying at most `replicateShare` of the trials
-   * asked, and none before `replicateFrom` of the budget. Off once two evaluations of one
-   * configuration gave the same value (a deterministic objective). Below 2: never. Off by default:
-   * on the noisy benchmarks at 50 trials the budget did more good exploring (docs/search-notes.md).
-   * @defaultValue 0
+   * asked. Off once two evaluations of one configuration gave the same value (a deterministic
+   * objective). Off by default: on the noisy benchmarks at 50 trials the budget did more good
+   * exploring (docs/search-notes.md). @defaultValue 0.2
    */
-  /** @defaultValue 0.2 */
   replicateShare?: number;
-  /** @defaultValue 0.05 */
+  /** See `replicateShare`. @defaultValue 0.05 */
   replicateNoiseShare?: number;
   /**
    * Surrogate options that differ for `recommend`'s fit. The default widens the noise prior to
@@ -72,10 +70,6 @@ export interface GpSamplerOptions extends GpOptions, SurrogateOptions {
    * (docs/search-notes.md). @defaultValue `{ noisePrior: RECOMMEND_NOISE_PRIOR }`
    */
   recommendSurrogate?: SurrogateOptions;
-  /** `recommend` minimizes the posterior mean plus this many posterior standard deviations. @defaultValue 0 */
-  recommendBeta?: number;
-  /** @defaultValue 0 */
-  replicateFrom?: number;
 }
 
 /** The noise prior of `recommend`'s fit (standardized scale): Gamma(1.1, 5), mean 0.22. */
@@ -181,14 +175,11 @@ export class GpSampler implements Sampler {
               ? new NegativeLowerConfidenceBound(m.gp, this.options.explorationBeta ?? 3)
               : new LogExpectedImprovement(m.gp, m.best);
           const own = [...req.trials, ...suggestions.map((params, j): TrialView => ({ number: req.trialNumbers[j] as number, state: "waiting", params }))];
-          const again =
-            ordinal < (this.options.replicateFrom ?? 0) * req.budget
-              ? undefined
-              : replicateTarget(m, own, tf, {
-                  maxReplicates: this.options.replicates ?? 0,
-                  maxShare: this.options.replicateShare ?? 0.2,
-                  minNoiseShare: this.options.replicateNoiseShare ?? 0.05,
-                });
+          const again = replicateTarget(m, own, tf, {
+            maxReplicates: this.options.replicates ?? 0,
+            maxShare: this.options.replicateShare ?? 0.2,
+            minNoiseShare: this.options.replicateNoiseShare ?? 0.05,
+          });
           const opt = again ? { x: again } : optimizeAcquisition(acq, tf.mixed, {
             rng: createRng(req.seed, number, STREAM.candidates),
             snap: (x) => tf.snap(x),
@@ -237,11 +228,9 @@ export class GpSampler implements Sampler {
     if (!model) return undefined;
     if (!isNoisy(model.hyper, this.options.noiseThreshold)) return undefined;
     let best: { x: Float64Array; mean: number } | undefined;
-    const beta = this.options.recommendBeta ?? 0;
     for (let i = 0; i < model.nObserved; i++) {
       const x = Float64Array.from(model.X[i] as number[]);
-      const p = model.gp.predict(x);
-      const mean = beta > 0 ? p.mean + beta * Math.sqrt(Math.max(0, p.variance)) : p.mean;
+      const mean = model.gp.predict(x).mean;
       if (!best || mean < best.mean) best = { x, mean };
     }
     if (!best) return undefined;
