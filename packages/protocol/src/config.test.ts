@@ -11,7 +11,7 @@ describe("trialProcessEnv", () => {
 
   it("gives a trial process what the one schema reads back", () => {
     const env = trialProcessEnv({ REDIS_URL: "redis://127.0.0.1:6379", HYPERQ_PREFIX: "hq", HYPERQ_WORKER_ID: "w", HYPERQ_BACKEND: "wasm" }, {});
-    expect(trialProcessConfigSchema.parse(env)).toEqual({ REDIS_URL: "redis://127.0.0.1:6379", HYPERQ_PREFIX: "hq", HYPERQ_WORKER_ID: "w", HYPERQ_BACKEND: "wasm", HYPERQ_LOG_LEVEL: "info", HYPERQ_TRIAL_THREADS: "1" });
+    expect(trialProcessConfigSchema.parse(env)).toEqual({ REDIS_URL: "redis://127.0.0.1:6379", HYPERQ_PREFIX: "hq", HYPERQ_WORKER_ID: "w", HYPERQ_BACKEND: "wasm", HYPERQ_LOG_LEVEL: "info", HYPERQ_TRIAL_THREADS: "1", HYPERQ_NATIVE_KERNELS: "auto" });
     expect(Object.keys(trialProcessConfigSchema.shape).every((k) => k in configSchema.shape)).toBe(true);
   });
 
