@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
+import { nativeLstm } from "@hyperq/models";
 import { queueFixture } from "./testing/queue-fixture.ts";
 import { startWorkerProcess, waitFor, type WorkerProcess } from "./testing/worker-process.ts";
 
@@ -25,9 +26,11 @@ describe("HYPERQ_TRIAL_THREADS", () => {
 
     const ready = worker.logs().filter((l) => l.name === "trial" && l.msg === "backend ready");
     expect(ready).toHaveLength(1);
-    // Effective 1: tfjs-backend-wasm 4.22 runs single-threaded under Node (docs/engine-notes.md).
     // The worker's share of the cores for each of its 2 trials (the trial alone would take them all).
+    // The native LSTM kernels run them all; without them tfjs-backend-wasm 4.22 runs one thread
+    // under Node (docs/engine-notes.md).
     const requested = Math.max(1, Math.floor(availableParallelism() / 2));
-    expect(ready[0]).toMatchObject({ backend: "wasm", threads: { requested, effective: 1 } });
+    const native = nativeLstm() !== undefined;
+    expect(ready[0]).toMatchObject({ backend: "wasm", threads: { requested, effective: native ? requested : 1 }, lstmKernels: native ? expect.stringMatching(/^native /) : "webassembly" });
   });
 });

@@ -27,4 +27,6 @@ export type { Optimizer, OptimizerOptions, OptimizerState } from "./optim.ts";
 export { encodeTrainState, decodeTrainState, TRAIN_STATE_VERSION } from "./train-state.ts";
 export type { TrainState } from "./train-state.ts";
 export { lstmSequence } from "./engine/lstm-op.ts";
+export { nativeLstm } from "./engine/native-lstm.ts";
+export type { NativeLstm } from "./engine/native-lstm.ts";
 export type { LstmResult } from "./engine/lstm-op.ts";
