@@ -22,6 +22,10 @@
  * the weights operand, so XNNPACK packs the weights once per batch. The gate arithmetic of each step
  * runs in place on the backend's memory: on wasm as one call into `lstm-gates.wasm` (SIMD, sharing
  * the tfjs heap, see `lstm-gates.ts`), on cpu in JS over the backend's typed arrays.
+ *
+ * On wasm where the native kernels were built (`native-lstm.ts`, HYPERQ_NATIVE_KERNELS not `off`),
+ * each kernel is instead a single call into them: the same inputs and outputs, every product and
+ * gate of the layer in C++ on the same heap.
  */
 import { getKernel } from "@tensorflow/tfjs-core";
 import type { DataType, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
