@@ -19,8 +19,9 @@
                     float*, const Parallel&);                                                                          \
   }
 HQ_DECLARE(hq_base)
-#ifdef HQ_HAVE_V3
+#ifdef HQ_HAVE_X86
 HQ_DECLARE(hq_v3)
+HQ_DECLARE(hq_v4)
 #endif
 
 namespace {
@@ -97,12 +98,19 @@ Pool& pool() {
   return p;
 }
 
-bool useV3() {
-#ifdef HQ_HAVE_V3
-  static const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return v3;
+// The instruction set the kernels run with, chosen once from what the CPU reports.
+enum class Isa { base, v3, v4 };
+Isa isa() {
+#ifdef HQ_HAVE_X86
+  static const Isa chosen = [] {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) return Isa::v4;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::v3;
+    return Isa::base;
+  }();
+  return chosen;
 #else
-  return false;
+  return Isa::base;
 #endif
 }
 
@@ -173,8 +181,12 @@ napi_value Forward(napi_env env, napi_callback_info info) {
   float* cSeq = a.span(13, T * B * H);
   float* gates = a.span(14, T * B * H4);
   if (a.failed) return nullptr;
-#ifdef HQ_HAVE_V3
-  if (useV3()) {
+#ifdef HQ_HAVE_X86
+  if (isa() == Isa::v4) {
+    hq_v4::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
+    return nullptr;
+  }
+  if (isa() == Isa::v3) {
     hq_v3::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
     return nullptr;
   }
@@ -206,8 +218,12 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   float* dh0 = a.span(19, B * H);
   float* dc0 = a.span(20, B * H);
   if (a.failed) return nullptr;
-#ifdef HQ_HAVE_V3
-  if (useV3()) {
+#ifdef HQ_HAVE_X86
+  if (isa() == Isa::v4) {
+    hq_v4::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
+    return nullptr;
+  }
+  if (isa() == Isa::v3) {
     hq_v3::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
     return nullptr;
   }
@@ -233,16 +249,16 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  napi_value fn, isa;
+  napi_value fn, isaName;
   napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn);
   napi_set_named_property(env, exports, "setThreads", fn);
   napi_create_function(env, "forward", NAPI_AUTO_LENGTH, Forward, nullptr, &fn);
   napi_set_named_property(env, exports, "forward", fn);
   napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn);
   napi_set_named_property(env, exports, "backward", fn);
-  const char* name = useV3() ? "x86-64-v3" : "baseline";
-  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &isa);
-  napi_set_named_property(env, exports, "isa", isa);
+  const char* name = isa() == Isa::v4 ? "x86-64-v4" : isa() == Isa::v3 ? "x86-64-v3" : "baseline";
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &isaName);
+  napi_set_named_property(env, exports, "isa", isaName);
   return exports;
 }
 

@@ -49,8 +49,13 @@ const x64 = process.arch === "x64";
 const common = ["-O3", "-std=c++17", "-fPIC", "-pthread", "-fno-exceptions", "-fno-rtti", "-ffp-contract=fast", "-fvisibility=hidden", `-I${include}`, "-DNODE_GYP_MODULE_NAME=hyperq_lstm"];
 const units = [
   { src: "lstm-base.cc", flags: [] },
-  ...(x64 ? [{ src: "lstm-x86-64-v3.cc", flags: ["-march=x86-64-v3"] }] : []),
-  { src: "addon.cc", flags: x64 ? ["-DHQ_HAVE_V3"] : [] },
+  ...(x64
+    ? [
+        { src: "lstm-x86-64-v3.cc", flags: ["-march=x86-64-v3"] },
+        { src: "lstm-x86-64-v4.cc", flags: ["-march=x86-64-v4"] },
+      ]
+    : []),
+  { src: "addon.cc", flags: x64 ? ["-DHQ_HAVE_X86"] : [] },
 ];
 const buildDir = join(here, "build");
 mkdirSync(buildDir, { recursive: true });

@@ -9,7 +9,7 @@ describe("native LSTM kernels", () => {
   it.runIf(compilerPresent)("are built at install where a C++ compiler is present (`pnpm --filter @hyperq/models build:native`)", () => {
     const lib = nativeLstm({});
     expect(lib).toBeDefined();
-    expect(["x86-64-v3", "baseline"]).toContain(lib?.isa);
+    expect(["x86-64-v4", "x86-64-v3", "baseline"]).toContain(lib?.isa);
   });
 
   it("are switched off by HYPERQ_NATIVE_KERNELS=off", () => {

@@ -20,7 +20,7 @@ export interface NativeLstm {
    * for any count). Returns the count now in use.
    */
   setThreads(n: number): number;
-  /** The instruction set the kernels run with: `x86-64-v3` (AVX2 + FMA) or `baseline`. */
+  /** The instruction set the kernels run with: `x86-64-v4` (AVX-512), `x86-64-v3` (AVX2 + FMA) or `baseline`. */
   readonly isa: string;
 }
 
