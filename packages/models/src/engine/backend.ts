@@ -27,7 +27,7 @@ export interface BackendInfo {
    */
   threads?: { requested: number; effective: number };
   /**
-   * What runs the LSTM layers: `native x86-64-v3` / `native baseline` (the C++ kernels on the wasm
+   * What runs the LSTM layers: `native x86-64-v4` / `x86-64-v3` / `baseline` (the C++ kernels on the wasm
    * heap, by instruction set), `webassembly` (wasm without them: SIMD gate kernels and XNNPACK),
    * `js` (cpu) or `tensorflow` (libtensorflow's ops).
    */
