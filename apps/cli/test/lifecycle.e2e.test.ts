@@ -7,12 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Deployment } from "./helpers.ts";
 
-const spec = (name: string, extra: string) => `
+/** `epochs`: a sweep whose running trial the test must catch gets many (a tiny epoch takes ~30 ms). */
+const spec = (name: string, extra: string, epochs = 2) => `
 name: ${name}
 seed: 5
 dataset: { name: sp500, features: [close, volume], target: close, targetTransform: log-return }
 model: multi
-epochs: 2
+epochs: ${epochs}
 training: { seq_len: 8, batch_size: 128 }
 ${extra}
 `;
@@ -31,7 +32,7 @@ describe("sweep lifecycle with real workers", () => {
 
   it("workers leave by themselves: after --max-trials, after --exit-when-idle, and when `workers stop` asks", async () => {
     d.start("w-max", ["worker", "--max-trials", "1"]);
-    const id = await d.launch(spec("leave", `method: random\nbudget: 3\nparallelism: 1\n${SPACE}`));
+    const id = await d.launch(spec("leave", `method: random\nbudget: 3\nparallelism: 1\n${SPACE}`, 30));
     await d.exited("w-max", 180_000);
     expect(d.proc("w-max").exitCode).toBe(0);
     expect((await d.store.listTrials(id)).filter((t) => t.state === "complete")).toHaveLength(1);

@@ -15,7 +15,8 @@ model: multi
 method: random
 budget: 4
 parallelism: 2
-epochs: 2
+# Enough epochs that a running trial is there to catch (a tiny epoch takes ~30 ms).
+epochs: 20
 training: { seq_len: 8, batch_size: 128, num_layers: 1 }
 space:
   hidden_size: [4, 8]
