@@ -98,20 +98,24 @@ Pool& pool() {
   return p;
 }
 
-// The instruction set the kernels run with, chosen once from what the CPU reports.
-enum class Isa { base, v3, v4 };
-Isa isa() {
+// The kernels of the best instruction set the CPU reports, chosen once.
+struct Kernels {
+  const char* isa;
+  decltype(&hq_base::lstmForward) forward;
+  decltype(&hq_base::lstmBackward) backward;
+};
+const Kernels& kernels() {
+  static const Kernels chosen = [] {
 #ifdef HQ_HAVE_X86
-  static const Isa chosen = [] {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) return Isa::v4;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::v3;
-    return Isa::base;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) {
+      return Kernels{"x86-64-v4", hq_v4::lstmForward, hq_v4::lstmBackward};
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Kernels{"x86-64-v3", hq_v3::lstmForward, hq_v3::lstmBackward};
+#endif
+    return Kernels{"baseline", hq_base::lstmForward, hq_base::lstmBackward};
   }();
   return chosen;
-#else
-  return Isa::base;
-#endif
 }
 
 struct Args {
@@ -181,17 +185,7 @@ napi_value Forward(napi_env env, napi_callback_info info) {
   float* cSeq = a.span(13, T * B * H);
   float* gates = a.span(14, T * B * H4);
   if (a.failed) return nullptr;
-#ifdef HQ_HAVE_X86
-  if (isa() == Isa::v4) {
-    hq_v4::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
-    return nullptr;
-  }
-  if (isa() == Isa::v3) {
-    hq_v3::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
-    return nullptr;
-  }
-#endif
-  hq_base::lstmForward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
+  kernels().forward((int)T, (int)B, (int)I, (int)H, reverse, x, wih, bias, whh, h0, c0, hc, cSeq, gates, pool());
   return nullptr;
 }
 
@@ -218,17 +212,7 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   float* dh0 = a.span(19, B * H);
   float* dc0 = a.span(20, B * H);
   if (a.failed) return nullptr;
-#ifdef HQ_HAVE_X86
-  if (isa() == Isa::v4) {
-    hq_v4::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
-    return nullptr;
-  }
-  if (isa() == Isa::v3) {
-    hq_v3::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
-    return nullptr;
-  }
-#endif
-  hq_base::lstmBackward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
+  kernels().backward((int)T, (int)B, (int)I, (int)H, reverse, dhc, x, wih, whh, h0, c0, hc, cSeq, gates, dx, dwih, db, dwhh, dh0, dc0, pool());
   return nullptr;
 }
 
@@ -256,8 +240,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "forward", fn);
   napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn);
   napi_set_named_property(env, exports, "backward", fn);
-  const char* name = isa() == Isa::v4 ? "x86-64-v4" : isa() == Isa::v3 ? "x86-64-v3" : "baseline";
-  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &isaName);
+  napi_create_string_utf8(env, kernels().isa, NAPI_AUTO_LENGTH, &isaName);
   napi_set_named_property(env, exports, "isa", isaName);
   return exports;
 }
